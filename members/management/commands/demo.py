@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from members import demo
+
+
+class Command(BaseCommand):
+    help = "Loads the demo data (safe to run again: nothing is duplicated) and prints the logins."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            logins = demo.load()
+        self.stdout.write(self.style.SUCCESS(_("Demo data loaded.")))
+        self.stdout.write(
+            _("Demo logins (password for all: %(password)s):") % {"password": demo.PASSWORD}
+        )
+        for email, description in logins:
+            self.stdout.write(f"  {email:<40} {description}")

@@ -1,0 +1,99 @@
+"""Test safety nets and the markers for tests that need a real service.
+
+A test marked `postgres`, `redis` or `browser` skips with the reason when the service is
+missing on a laptop, and fails instead when CI=true: CI must never pass by skipping them.
+"""
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from progress.celery import app as celery_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+# Playwright's sync API runs an event loop in the test's thread; the test's own ORM calls
+# (factories, assertions) are still plain synchronous code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def _unavailable(reason: str):
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} — CI=true, so this test must run, not skip.", pytrace=False)
+    pytest.skip(reason)
+
+
+def redis_is_reachable() -> bool:
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        return False
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("postgres") and settings.DATABASES["default"]["ENGINE"] != (
+        "django.db.backends.postgresql"
+    ):
+        _unavailable("needs PostgreSQL: set DATABASE_URL=postgres://…")
+    if item.get_closest_marker("redis") and not redis_is_reachable():
+        _unavailable("needs a reachable Redis: set REDIS_URL=redis://…")
+    if item.get_closest_marker("browser") and not CHROMIUM.exists():
+        _unavailable(f"needs Debian's Chromium at {CHROMIUM} (apt-get install chromium)")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _tasks_run_in_process():
+    """Tasks run eagerly in tests; the `celery_worker` fixture switches to a real worker."""
+    celery_app.conf.task_always_eager = True
+    yield
+
+
+@contextmanager
+def celery_conf(**values):
+    """Change Celery settings for a block (monkeypatch cannot restore Celery's lazy settings)."""
+    saved = {key: celery_app.conf[key] for key in values}
+    celery_app.conf.update(values)
+    try:
+        yield
+    finally:
+        celery_app.conf.update(saved)
+
+
+# --- Playwright with Debian's Chromium (never `playwright install`) ---------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "fr-FR", "timezone_id": "Europe/Paris"}
+
+
+@pytest.fixture
+def page(page):
+    """Every browser test fails on a console error, such as a Content-Security-Policy violation."""
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    assert errors == [], f"the browser console reported errors: {errors}"
