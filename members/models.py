@@ -63,6 +63,24 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
 
+class NetworkQuerySet(models.QuerySet):
+    def facilitated_by(self, user):
+        return self.filter(
+            roles__person=user, roles__kind=Role.Kind.FACILITATOR, roles__ended_on=None
+        )
+
+    def worked_in_by(self, user):
+        """Networks the person works in: as a facilitator, or through a structure where they
+        hold a role and that is a member of the network."""
+        return self.filter(
+            Q(roles__person=user, roles__kind=Role.Kind.FACILITATOR, roles__ended_on=None)
+            | Q(
+                memberships__structure__roles__person=user,
+                memberships__structure__roles__ended_on=None,
+            )
+        ).distinct()
+
+
 class Network(models.Model):
     """A CRESS, a federation or a regional network that runs démarches with its members."""
 
@@ -71,6 +89,8 @@ class Network(models.Model):
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = NetworkQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("network")

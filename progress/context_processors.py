@@ -1,4 +1,10 @@
 def navigation(request):
-    """The current page's URL name, so the navigation can mark where the person is."""
+    """Which section of the navigation the current page belongs to."""
     match = getattr(request, "resolver_match", None)
-    return {"current_url_name": match.url_name if match else ""}
+    name = match.url_name if match else ""
+    namespace = match.namespace if match else ""
+    return {
+        "current_url_name": name,
+        "current_section": namespace
+        + (":practices" if name.startswith(("practice", "resource")) else ""),
+    }

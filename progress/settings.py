@@ -26,6 +26,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", default=[])
 INSTALLED_APPS = [
     "progress",  # first: its compilemessages works without GNU gettext
     "members",
+    "guide",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

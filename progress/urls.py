@@ -53,6 +53,7 @@ account_urls = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("compte/", include(account_urls)),
+    path("", include("guide.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
