@@ -92,9 +92,15 @@ class Guide(models.Model):
             models.UniqueConstraint(
                 fields=["network", "title", "edition"],
                 name="guide_one_edition_per_title",
-                nulls_distinct=False,
                 violation_error_message=_("This guide already has an edition with this name."),
-            )
+            ),
+            # NULL never equals NULL: the national guides need a constraint of their own.
+            models.UniqueConstraint(
+                fields=["title", "edition"],
+                condition=Q(network=None),
+                name="guide_one_national_edition_per_title",
+                violation_error_message=_("This guide already has an edition with this name."),
+            ),
         ]
 
     def __str__(self):
