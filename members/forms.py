@@ -1,9 +1,13 @@
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members import tasks
+from members.models import Membership, Role, Structure, User
+from members.validators import normalise_siret
 
 
 def lockout_username(request, credentials) -> str:
@@ -36,3 +40,105 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         transaction.on_commit(
             lambda: tasks.send_password_reset.delay(user_id, domain=domain, protocol=protocol)
         )
+
+
+class DirectoryFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    departement = forms.ChoiceField(label=_("Département"), required=False)
+    legal_form = forms.ChoiceField(
+        label=_("Legal form"),
+        required=False,
+        choices=[("", _("All legal forms")), *Structure.LegalForm.choices],
+    )
+    status = forms.ChoiceField(
+        label=_("Adhésion"),
+        required=False,
+        choices=[("", _("All adhésions")), *Membership.Status.choices],
+    )
+
+    def __init__(self, *args, departements=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["departement"].choices = [("", _("All départements"))] + [
+            (d, d) for d in departements
+        ]
+
+    def filter(self, memberships):
+        if not self.is_valid():
+            return memberships
+        data = self.cleaned_data
+        if data["q"]:
+            q = data["q"]
+            memberships = memberships.filter(
+                Q(structure__name__icontains=q)
+                | Q(structure__commune__icontains=q)
+                | Q(structure__siret=normalise_siret(q))
+            )
+        if data["departement"]:
+            memberships = memberships.filter(structure__departement=data["departement"])
+        if data["legal_form"]:
+            memberships = memberships.filter(structure__legal_form=data["legal_form"])
+        if data["status"]:
+            memberships = memberships.filter(status=data["status"])
+        return memberships
+
+
+class StructureForm(forms.ModelForm):
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Structure
+        fields = [
+            "name",
+            "legal_form",
+            "siret",
+            "headcount",
+            "sector",
+            "address",
+            "postcode",
+            "commune",
+            "departement",
+            "region",
+            "website",
+        ]
+
+    def clean_siret(self):
+        return normalise_siret(self.cleaned_data["siret"])
+
+
+class HandOverForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Seat"), choices=[(k.value, k.label) for k in Role.PAIR_KINDS])
+    person = forms.ModelChoiceField(label=_("Handed over to"), queryset=User.objects.none())
+    on = forms.DateField(
+        label=_("From"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, structure, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = Role.objects.active().filter(structure=structure).values("person")
+        self.fields["person"].queryset = User.objects.filter(pk__in=people, is_active=True)
+        self.fields["person"].help_text = _(
+            "Someone who already works with the structure. To hand over to a newcomer, "
+            "invite them as pilot or co-pilot instead."
+        )
+
+    def clean_on(self):
+        on = self.cleaned_data["on"]
+        if on > timezone.localdate():
+            raise forms.ValidationError(
+                _("A hand-over is recorded on the day it happens, not in advance.")
+            )
+        return on
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["full_name", "email"]
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].lower()
+        if User.objects.filter(email=email).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("Another account already uses this e-mail address."))
+        return email

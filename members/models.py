@@ -1,10 +1,17 @@
+import secrets
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core import signing
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from members.validators import validate_siret
 
 
 class UserManager(BaseUserManager):
@@ -75,6 +82,7 @@ class NetworkQuerySet(models.QuerySet):
         return self.filter(
             Q(roles__person=user, roles__kind=Role.Kind.FACILITATOR, roles__ended_on=None)
             | Q(
+                memberships__status="active",
                 memberships__structure__roles__person=user,
                 memberships__structure__roles__ended_on=None,
             )
@@ -101,6 +109,33 @@ class Network(models.Model):
         return self.name
 
 
+class StructureQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Structures a person may see: their own, and for a facilitator those of their
+        networks (through an adhésion, whatever it shares)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff:
+            return self
+        own = Role.objects.active().filter(person=user).values("structure")
+        return self.filter(
+            Q(pk__in=own) | Q(memberships__network__in=Network.objects.facilitated_by(user))
+        ).distinct()
+
+    def with_pair(self):
+        """Prefetch the active pilot and co-pilot (as `pair`, pilot first)."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "roles",
+                queryset=Role.objects.active()
+                .filter(kind__in=Role.PAIR_KINDS)
+                .select_related("person")
+                .order_by("-kind"),
+                to_attr="pair",
+            )
+        )
+
+
 class Structure(models.Model):
     """A member organisation of the ESS that runs its own yearly démarche."""
 
@@ -118,25 +153,67 @@ class Structure(models.Model):
     legal_form = models.CharField(
         _("legal form"), max_length=20, choices=LegalForm, default=LegalForm.ASSOCIATION
     )
-    commune = models.CharField(_("commune"), max_length=100, blank=True)
+    siret = models.CharField(
+        _("SIRET"),
+        max_length=14,
+        blank=True,
+        validators=[validate_siret],
+        help_text=_("14 digits, optional."),
+    )
+    headcount = models.PositiveIntegerField(_("headcount (employees)"), null=True, blank=True)
+    sector = models.CharField(_("sector"), max_length=120, blank=True)
+    address = models.CharField(_("address"), max_length=250, blank=True)
     postcode = models.CharField(_("postcode"), max_length=5, blank=True)
+    commune = models.CharField(_("commune"), max_length=100, blank=True)
+    departement = models.CharField(_("département"), max_length=60, blank=True)
+    region = models.CharField(_("region"), max_length=60, blank=True)
+    website = models.URLField(_("website"), blank=True)
     networks = models.ManyToManyField(
         Network, through="Membership", related_name="structures", verbose_name=_("networks")
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = StructureQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("structure")
         verbose_name_plural = _("structures")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["siret"],
+                condition=~Q(siret=""),
+                name="structure_siret_unique",
+                violation_error_message=_("Another structure already has this SIRET."),
+            )
+        ]
 
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("members:structure", args=[self.pk])
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=Membership.Status.ACTIVE)
+
 
 class Membership(models.Model):
-    """An adhésion: a structure is a member of a network (and may be of several)."""
+    """An adhésion: a structure is a member of a network (and may be of several). What the
+    network's facilitators see of the structure's démarche is the structure's choice."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
+        ENDED = "ended", _("Ended")
+
+    class Sharing(models.TextChoices):
+        NOTHING = "nothing", _("Nothing")
+        SUMMARY = "summary", _("Progress summary")
+        FULL = "full", _("Full démarche")
 
     network = models.ForeignKey(
         Network, models.CASCADE, related_name="memberships", verbose_name=_("network")
@@ -145,7 +222,14 @@ class Membership(models.Model):
         Structure, models.CASCADE, related_name="memberships", verbose_name=_("structure")
     )
     since_on = models.DateField(_("member since"), default=timezone.localdate)
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.ACTIVE)
+    sharing = models.CharField(
+        _("shared with the network"), max_length=20, choices=Sharing, default=Sharing.SUMMARY
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("membership")
@@ -250,3 +334,95 @@ class Role(models.Model):
     def place(self):
         """The structure or network this role is held in."""
         return self.structure or self.network
+
+
+INVITATION_SALT = "members.invitation"
+
+
+def _new_nonce() -> str:
+    return secrets.token_hex(16)
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(accepted_at=None, cancelled_at=None)
+
+    def from_token(self, token: str):
+        """The invitation a link designates, or None if the link was tampered with or
+        replaced by a newer one."""
+        try:
+            pk, nonce = signing.loads(token, salt=INVITATION_SALT)
+        except (signing.BadSignature, ValueError, TypeError):
+            return None
+        return self.filter(pk=pk, nonce=nonce).select_related("structure", "network").first()
+
+
+class Invitation(models.Model):
+    """An e-mail invitation to take a role. The link is signed with a nonce that changes on
+    each resend, so only the latest link works, once, for VALID_FOR after it was sent."""
+
+    VALID_FOR = timedelta(days=7)
+
+    email = models.EmailField(_("e-mail address"))
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    kind = models.CharField(_("role"), max_length=20, choices=Role.Kind)
+    network = models.ForeignKey(
+        Network, models.CASCADE, null=True, blank=True, related_name="invitations"
+    )
+    structure = models.ForeignKey(
+        Structure, models.CASCADE, null=True, blank=True, related_name="invitations"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="invitations_sent"
+    )
+    nonce = models.CharField(max_length=32, default=_new_nonce)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations_accepted",
+    )
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-sent_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="facilitator", network__isnull=False, structure__isnull=True)
+                    | (~Q(kind="facilitator") & Q(network__isnull=True, structure__isnull=False))
+                ),
+                name="invitation_scope_matches_kind",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.get_kind_display()} · {self.place}"
+
+    @property
+    def place(self):
+        return self.structure or self.network
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.cancelled_at is None
+
+    @property
+    def expires_at(self):
+        return self.sent_at + self.VALID_FOR
+
+    @property
+    def is_expired(self) -> bool:
+        return timezone.now() >= self.expires_at
+
+    @property
+    def token(self) -> str:
+        return signing.dumps([self.pk, self.nonce], salt=INVITATION_SALT)

@@ -54,6 +54,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("compte/", include(account_urls)),
     path("", include("guide.urls")),
+    path("", include("members.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -5,12 +5,7 @@ from members.models import Role
 from tests.browser import assert_accessible
 from tests.members.factories import PASSWORD, RoleFactory
 
-# serialized_rollback: the national guide of the data migration survives the flush of the
-# transactional tests that ran before.
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def log_in(page, live_server, person):
@@ -22,7 +17,7 @@ def log_in(page, live_server, person):
 
 
 def test_a_pilot_browses_theme_domain_items_and_filters_indicators_only(
-    live_server, page, output_path
+    live_server, page, output_path, national_guide
 ):
     pilot = RoleFactory(kind=Role.Kind.PILOT)
     log_in(page, live_server, pilot.person)
@@ -56,7 +51,7 @@ def test_a_pilot_browses_theme_domain_items_and_filters_indicators_only(
     page.screenshot(path=f"{output_path}/domain-indicators.png", full_page=True)
 
 
-def test_a_facilitator_searches_the_whole_guide(live_server, page):
+def test_a_facilitator_searches_the_whole_guide(live_server, page, national_guide):
     facilitator = RoleFactory(facilitator=True)
     log_in(page, live_server, facilitator.person)
     guide = Guide.objects.national().get(edition="2017")
