@@ -83,6 +83,10 @@ class DirectoryFilterForm(forms.Form):
 
 
 class StructureForm(forms.ModelForm):
+    # Wider than the 14 digits stored: people paste SIRETs with spaces (see clean_siret).
+    siret = forms.CharField(
+        label=_("SIRET"), required=False, max_length=20, help_text=_("14 digits, optional.")
+    )
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 
     class Meta:

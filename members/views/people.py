@@ -66,5 +66,8 @@ def hand_over(request, pk):
                 "structure": structure,
             },
         )
-        return redirect(structure)
+        # Whoever handed over their own seat may no longer see the structure.
+        if Structure.objects.visible_to(request.user).filter(pk=structure.pk).exists():
+            return redirect(structure)
+        return redirect("home")
     return render(request, "members/hand_over.html", {"structure": structure, "form": form})
