@@ -58,6 +58,18 @@ def pytest_runtest_setup(item):
         _unavailable(f"needs Debian's Chromium at {CHROMIUM} (apt-get install chromium)")
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The real hasher takes a good part of a second per password, on purpose; tests create
+    # hundreds of accounts.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings, tmp_path_factory):
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _tasks_run_in_process():
     """Tasks run eagerly in tests; the `celery_worker` fixture switches to a real worker."""

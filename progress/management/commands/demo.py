@@ -18,4 +18,4 @@ class Command(BaseCommand):
             _("Demo logins (password for all: %(password)s):") % {"password": demo.PASSWORD}
         )
         for email, description in logins:
-            self.stdout.write(f"  {email:<40} {description}")
+            self.stdout.write(f"  {email:<50} {description}")
