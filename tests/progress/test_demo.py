@@ -1,9 +1,10 @@
 import pytest
 from django.core.management import call_command
+from django.db.models import Count
 from django.urls import reverse
 
 from members import demo
-from members.models import Membership, Network, Role, Structure, User
+from members.models import Invitation, Membership, Network, Role, Structure, User
 
 pytestmark = pytest.mark.django_db
 
@@ -38,3 +39,27 @@ def test_the_demo_has_a_facilitator_a_pilot_pair_and_a_board_member():
     kinds = set(structure.roles.active().values_list("kind", flat=True))
     assert {Role.Kind.PILOT, Role.Kind.COPILOT, Role.Kind.BOARD_MEMBER} <= kinds
     assert Role.objects.active().filter(kind=Role.Kind.FACILITATOR).exists()
+
+
+def test_the_demo_has_two_networks_and_a_structure_member_of_both():
+    call_command("demo")
+    assert Network.objects.count() == 2
+    shared = Structure.objects.filter(memberships__isnull=False).annotate(
+        networks_count=Count("memberships")
+    )
+    assert shared.filter(networks_count=2).count() == 1
+    assert Structure.objects.count() >= 12
+
+
+def test_the_demo_shows_a_past_hand_over_and_pending_invitations():
+    call_command("demo")
+    habitat = Structure.objects.get(name="Habitat Partagé du Littoral")
+    pilots = habitat.roles.filter(kind=Role.Kind.PILOT)
+    assert pilots.count() == 2 and pilots.active().count() == 1
+    assert Invitation.objects.pending().count() >= 2
+
+
+def test_every_demo_siret_is_valid():
+    call_command("demo")
+    for structure in Structure.objects.exclude(siret=""):
+        structure.full_clean()
