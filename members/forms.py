@@ -115,7 +115,7 @@ class HandOverForm(forms.Form):
     on = forms.DateField(
         label=_("From"),
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, *args, structure, **kwargs):
