@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from members.context_processors import acting_role_of
 from members.forms import DirectoryFilterForm, StructureForm
 from members.models import Membership, Network, Role, Structure
+from members.views.invitations import invitable_kinds
 
 PAGE_SIZE = 25
 
@@ -100,6 +101,8 @@ def structure_detail(request, pk):
             "can_edit": user.has_perm("members.change_structure", structure),
             "can_hand_over": user.has_perm("members.hand_over", structure),
             "can_invite": can_invite,
+            # The pending invitations this person may resend or cancel.
+            "invitable_kinds": invitable_kinds(user, structure) if can_invite else [],
         },
     )
 
