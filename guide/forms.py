@@ -1,8 +1,11 @@
 from django import forms
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from guide.models import Domain, Guide, Item, Theme
 from members.models import Network
+from progress.lib import xlsx
 
 
 class ItemFilterForm(forms.Form):
@@ -49,8 +52,7 @@ class GuideForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        networks = Network.objects.all() if user.is_staff else Network.objects.facilitated_by(user)
-        self.fields["network"].queryset = networks
+        self.fields["network"].queryset = Network.objects.managed_by(user)
         self.fields["network"].required = not user.is_staff
         self.fields["network"].empty_label = (
             _("None: the national guide") if user.is_staff else None
@@ -128,4 +130,73 @@ class ItemForm(NodeForm):
             self.add_error("unit", _("An indicator needs a unit: choose one."))
         if kind == Item.Kind.QUESTION and unit:
             self.add_error("unit", _("A question has no unit: leave this field empty."))
+        return data
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel file (.xlsx)"))
+    guide = forms.ModelChoiceField(
+        label=_("Import into"),
+        queryset=Guide.objects.none(),
+        required=False,
+        empty_label=_("A new guide (fill in the three fields below)"),
+        help_text=_(
+            "An existing guide is updated: elements are matched by code, and those missing "
+            "from the file are archived."
+        ),
+    )
+    title = forms.CharField(
+        label=_("Title of the new guide"),
+        max_length=Guide._meta.get_field("title").max_length,
+        required=False,
+    )
+    edition = forms.CharField(
+        label=_("Edition of the new guide"),
+        max_length=Guide._meta.get_field("edition").max_length,
+        required=False,
+        help_text=_("For example 2026."),
+    )
+    network = forms.ModelChoiceField(
+        label=_("Network of the new guide"),
+        queryset=Network.objects.none(),
+        required=False,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["file"].help_text = _("An .xlsx workbook of %(limit)s at most.") % {
+            "limit": filesizeformat(xlsx.MAX_UPLOAD_BYTES)
+        }
+        self.fields["file"].widget.attrs["accept"] = ".xlsx"
+        self.fields["guide"].queryset = Guide.objects.editable_by(user).select_related("network")
+        self.fields["guide"].label_from_instance = self.guide_label
+        self.fields["network"].queryset = Network.objects.managed_by(user)
+        self.fields["network"].empty_label = _("None: a national guide") if user.is_staff else None
+
+    @staticmethod
+    def guide_label(guide: Guide) -> str:
+        return f"{guide} · {guide.network or _('National guide')}"
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            xlsx.open_workbook(upload).close()
+        except xlsx.SpreadsheetError as error:
+            raise ValidationError(str(error)) from error
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        if data.get("guide") or "guide" in self.errors:
+            return data
+        for name in ["title", "edition"] + ([] if self.user.is_staff else ["network"]):
+            if not data.get(name) and name not in self.errors:
+                self.add_error(name, _("Needed to create a new guide."))
+        if data.get("title") and data.get("edition") and "network" not in self.errors:
+            guide = Guide(title=data["title"], edition=data["edition"], network=data["network"])
+            try:
+                guide.validate_constraints()
+            except ValidationError as error:
+                self.add_error("edition", error.messages)
         return data

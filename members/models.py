@@ -76,6 +76,10 @@ class NetworkQuerySet(models.QuerySet):
             roles__person=user, roles__kind=Role.Kind.FACILITATOR, roles__ended_on=None
         )
 
+    def managed_by(self, user):
+        """Networks a person runs: those they facilitate, or all for a platform admin."""
+        return self.all() if user.is_staff else self.facilitated_by(user)
+
     def worked_in_by(self, user):
         """Networks the person works in: as a facilitator, or through a structure where they
         hold a role and that is a member of the network."""
