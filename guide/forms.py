@@ -30,11 +30,15 @@ class ItemFilterForm(forms.Form):
 
     @property
     def is_filtering(self) -> bool:
-        return self.is_valid() and any(self.cleaned_data.values())
+        if not self.is_bound:
+            return False
+        self.is_valid()
+        return any(self.cleaned_data.values())
 
     def filter(self, items):
-        if not self.is_valid():
+        if not self.is_bound:
             return items
+        self.is_valid()  # a bad value drops its own filter, not the others
         data = self.cleaned_data
         if data.get("q"):
             items = items.search(data["q"])

@@ -63,21 +63,22 @@ class DirectoryFilterForm(forms.Form):
         ]
 
     def filter(self, memberships):
-        if not self.is_valid():
+        if not self.is_bound:
             return memberships
+        self.is_valid()  # a bad value drops its own filter, not the others
         data = self.cleaned_data
-        if data["q"]:
+        if data.get("q"):
             q = data["q"]
             memberships = memberships.filter(
                 Q(structure__name__icontains=q)
                 | Q(structure__commune__icontains=q)
                 | Q(structure__siret=normalise_siret(q))
             )
-        if data["departement"]:
+        if data.get("departement"):
             memberships = memberships.filter(structure__departement=data["departement"])
-        if data["legal_form"]:
+        if data.get("legal_form"):
             memberships = memberships.filter(structure__legal_form=data["legal_form"])
-        if data["status"]:
+        if data.get("status"):
             memberships = memberships.filter(status=data["status"])
         return memberships
 

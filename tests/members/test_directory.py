@@ -103,3 +103,10 @@ def test_the_directory_query_count_does_not_grow_with_the_network(
     with django_assert_num_queries(12):
         response = client.get(reverse("members:directory"))
     assert response.context["page"].paginator.count == size
+
+
+def test_an_unknown_filter_value_drops_only_that_filter(client, facilitator):
+    MembershipFactory(network=facilitator.network, structure__name="Atelier Bois")
+    MembershipFactory(network=facilitator.network, structure__name="Jardins")
+    response = client.get(reverse("members:directory"), {"q": "bois", "legal_form": "xyz"})
+    assert [m.structure.name for m in response.context["page"]] == ["Atelier Bois"]

@@ -1,0 +1,216 @@
+"""Every URL of the project, requested by every kind of person, answers what it should.
+
+A URL that no row of MATRIX classifies makes `test_every_url_is_classified` fail: a new page
+must say here who may see it. Another tenant's objects answer 404, never 403, so that their
+existence is not even revealed.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from guide.models import PracticeResource
+from members.models import Invitation, Role
+from tests.guide.factories import ItemFactory, PracticeFactory
+from tests.members.factories import MembershipFactory, RoleFactory, StructureFactory
+
+ACTORS = [
+    "anonymous",
+    "pilot",
+    "copilot",
+    "contributor",
+    "board_member",
+    "other_pilot",  # pilot of a structure of another network
+    "facilitator",  # of the structure's network
+    "other_facilitator",  # of another network
+]
+STRUCTURE_PEOPLE = ["pilot", "copilot", "contributor", "board_member"]
+LOGGED_IN = ACTORS[1:]
+
+
+@dataclass
+class World:
+    people: dict
+    structure: object
+    guide: object
+    item: object
+    practice: object
+    resource: object
+    invitation: object
+
+
+@pytest.fixture
+def world(db):
+    network_role = RoleFactory(facilitator=True)
+    structure = StructureFactory()
+    MembershipFactory(network=network_role.network, structure=structure)
+    people = {"facilitator": network_role.person}
+    for kind in STRUCTURE_PEOPLE:
+        people[kind] = RoleFactory(kind=kind, structure=structure).person
+    other = RoleFactory(facilitator=True)
+    other_pilot = RoleFactory(kind=Role.Kind.PILOT)
+    MembershipFactory(network=other.network, structure=other_pilot.structure)
+    people["other_facilitator"] = other.person
+    people["other_pilot"] = other_pilot.person
+
+    item = ItemFactory(domain__theme__guide__network=network_role.network)
+    practice = PracticeFactory(network=network_role.network)
+    resource = PracticeResource(practice=practice, title="Compte rendu")
+    resource.file.save("compte-rendu.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+    invitation = Invitation.objects.create(
+        email="invitee@example.org",
+        kind=Role.Kind.COPILOT,
+        structure=structure,
+        invited_by=people["pilot"],
+    )
+    return World(people, structure, item.guide, item, practice, resource, invitation)
+
+
+def status(**overrides):
+    """Expected status per actor: 302 (to the login page) for anonymous visitors, 404 for
+    everyone else unless overridden."""
+    expected = {"anonymous": 302, **dict.fromkeys(LOGGED_IN, 404)}
+    for actors, code in overrides.items():
+        for actor in GROUPS[actors]:
+            expected[actor] = code
+    return expected
+
+
+GROUPS = {
+    "everyone": ACTORS,
+    "logged_in": LOGGED_IN,
+    "anonymous": ["anonymous"],
+    "structure": STRUCTURE_PEOPLE,
+    "structure_and_facilitator": [*STRUCTURE_PEOPLE, "facilitator"],
+    "leads": ["pilot", "copilot"],
+    "leads_and_facilitator": ["pilot", "copilot", "facilitator"],
+    "facilitator": ["facilitator"],
+    "facilitators": ["facilitator", "other_facilitator"],
+}
+
+# url name → (method, how to build its kwargs, expected status per actor)
+MATRIX = {
+    "home": ("get", None, status(logged_in=200)),
+    "login": ("get", None, status(anonymous=200, logged_in=302)),
+    "logout": ("post", None, status(everyone=302)),
+    "password_change": ("get", None, status(logged_in=200)),
+    "password_change_done": ("get", None, status(logged_in=200)),
+    "password_reset": ("get", None, status(everyone=200)),
+    "password_reset_done": ("get", None, status(everyone=200)),
+    "password_reset_confirm": (
+        "get",
+        lambda w: {"uidb64": "MQ", "token": "set-password"},
+        status(everyone=200),
+    ),
+    "password_reset_complete": ("get", None, status(everyone=200)),
+    "healthz": ("get", None, status(everyone=200)),
+    "set_language": ("post", None, status(everyone=302)),
+    "admin": ("get", None, status(everyone=302)),  # the whole admin site: staff only
+    # Guides
+    "guide:list": ("get", None, status(logged_in=200)),
+    "guide:detail": ("get", "guide", status(structure_and_facilitator=200)),
+    "guide:print": ("get", "guide", status(structure_and_facilitator=200)),
+    "guide:theme": ("get", "theme", status(structure_and_facilitator=200)),
+    "guide:domain": ("get", "domain", status(structure_and_facilitator=200)),
+    "guide:export": ("get", "guide", status(structure_and_facilitator=200)),
+    "guide:create": ("get", None, status(facilitators=200)),
+    "guide:edit": ("get", "guide", status(facilitator=200)),
+    "guide:publish": ("post", "guide", status(facilitator=302)),
+    "guide:new_edition": ("get", "guide", status(facilitator=200)),
+    "guide:theme_create": ("get", "guide", status(facilitator=200)),
+    "guide:theme_edit": ("get", "theme", status(facilitator=200)),
+    "guide:domain_create": ("get", "guide", status(facilitator=200)),
+    "guide:domain_edit": ("get", "domain", status(facilitator=200)),
+    "guide:item_create": ("get", "guide", status(facilitator=200)),
+    "guide:item_edit": ("get", "item", status(facilitator=200)),
+    "guide:archive": ("post", "item_level", status(facilitator=302)),
+    "guide:delete": ("post", "item_level", status(facilitator=302)),
+    "guide:template": ("get", None, status(facilitators=200)),
+    "guide:import": ("get", None, status(facilitators=200)),
+    "guide:import_preview": ("get", None, status(facilitators=302)),  # nothing uploaded yet
+    # Practice library
+    "guide:practices": ("get", None, status(logged_in=200)),
+    "guide:practice_create": ("get", None, status(facilitators=200)),
+    "guide:practice": ("get", "practice", status(structure_and_facilitator=200)),
+    "guide:practice_edit": ("get", "practice", status(facilitator=200)),
+    "guide:resource": ("get", "resource", status(structure_and_facilitator=200)),
+    # Members
+    "members:directory": ("get", None, status(facilitators=200)),
+    "members:directory_export": ("get", None, status(facilitators=200)),
+    "members:import": ("get", None, status(facilitators=200)),
+    "members:import_preview": ("get", None, status(facilitators=302)),  # nothing uploaded yet
+    "members:structure": ("get", "structure", status(structure_and_facilitator=200)),
+    "members:structure_edit": ("get", "structure", status(leads_and_facilitator=200)),
+    "members:hand_over": ("get", "structure", status(leads_and_facilitator=200)),
+    "members:invite": ("get", "structure", status(leads_and_facilitator=200)),
+    "members:invitation_resend": ("post", "invitation", status(leads_and_facilitator=302)),
+    "members:invitation_cancel": ("post", "invitation", status(leads_and_facilitator=302)),
+    "members:invitation_accept": ("get", "token", status(everyone=200)),
+    "members:profile": ("get", None, status(logged_in=200)),
+    "members:switch_role": ("post", None, status(everyone=302)),
+}
+
+KWARGS = {
+    "guide": lambda w: {"pk": w.guide.pk},
+    "theme": lambda w: {"pk": w.guide.pk, "code": w.item.domain.theme.code},
+    "domain": lambda w: {"pk": w.guide.pk, "code": w.item.domain.code},
+    "item": lambda w: {"pk": w.guide.pk, "code": w.item.code},
+    "item_level": lambda w: {"pk": w.guide.pk, "level": "elements", "code": w.item.code},
+    "practice": lambda w: {"pk": w.practice.pk},
+    "resource": lambda w: {"pk": w.practice.pk, "resource_pk": w.resource.pk},
+    "structure": lambda w: {"pk": w.structure.pk},
+    "invitation": lambda w: {"pk": w.invitation.pk},
+    "token": lambda w: {"token": w.invitation.token},
+}
+
+
+def url_names(resolver=None, namespace=""):
+    """Every named URL of the project; the admin site counts as one ("admin")."""
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                yield "admin"
+                continue
+            prefix = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from url_names(pattern, prefix)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def test_every_url_is_classified():
+    unclassified = sorted(set(url_names()) - set(MATRIX))
+    assert unclassified == [], f"add these URLs to MATRIX: {unclassified}"
+    stale = sorted(set(MATRIX) - set(url_names()))
+    assert stale == [], f"these MATRIX rows name no URL: {stale}"
+
+
+def request_as(client, world, name, actor):
+    method, kwargs, _expected = MATRIX[name]
+    if actor != "anonymous":
+        client.force_login(world.people[actor])
+    if name == "admin":
+        url = reverse("admin:index")
+    else:
+        build = KWARGS.get(kwargs) if isinstance(kwargs, str) else kwargs
+        url = reverse(name, kwargs=build(world) if build else None)
+    data = {}
+    if name == "members:switch_role" and actor != "anonymous":
+        data = {"role": world.people[actor].roles.first().pk}
+    if name == "set_language":
+        data = {"language": "fr"}
+    return client.get(url) if method == "get" else client.post(url, data)
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_permission_matrix(client, world, name, actor):
+    response = request_as(client, world, name, actor)
+    response.close()  # file downloads hold their file open until closed
+    expected = MATRIX[name][2][actor]
+    assert response.status_code == expected, (
+        f"{name} as {actor}: expected {expected}, got {response.status_code}"
+    )
+    if expected == 302 and actor == "anonymous" and MATRIX[name][2]["pilot"] != 302:
+        assert response.url.startswith(reverse("login")), response.url
