@@ -33,17 +33,22 @@ def directory_network(request) -> Network:
     return network
 
 
-@login_required
-def structure_list(request):
-    network = directory_network(request)
-    memberships = Membership.objects.filter(network=network)
+def directory_filters(request, memberships) -> DirectoryFilterForm:
+    """The directory's filters; its export applies the same ones."""
     departements = (
         memberships.exclude(structure__departement="")
         .order_by("structure__departement")
         .values_list("structure__departement", flat=True)
         .distinct()
     )
-    filters = DirectoryFilterForm(request.GET or None, departements=departements)
+    return DirectoryFilterForm(request.GET or None, departements=departements)
+
+
+@login_required
+def structure_list(request):
+    network = directory_network(request)
+    memberships = Membership.objects.filter(network=network)
+    filters = directory_filters(request, memberships)
     rows = filters.filter(memberships).select_related("structure").order_by("structure__name")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     structures = Structure.objects.filter(pk__in=[m.structure_id for m in page]).with_pair()

@@ -17,10 +17,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from members import exports, imports
-from members.forms import DirectoryFilterForm
 from members.import_forms import MappingForm, UploadForm
 from members.models import Membership, Network
-from members.views.directory import directory_network
+from members.views.directory import directory_filters, directory_network
 from progress.lib import xlsx
 
 SESSION_KEY = "member_import"
@@ -31,13 +30,7 @@ def directory_export(request):
     network = directory_network(request)
     memberships = Membership.objects.filter(network=network)
     # The same filters as the directory page, whose export link passes its query string.
-    departements = (
-        memberships.exclude(structure__departement="")
-        .order_by("structure__departement")
-        .values_list("structure__departement", flat=True)
-        .distinct()
-    )
-    filters = DirectoryFilterForm(request.GET or None, departements=departements)
+    filters = directory_filters(request, memberships)
     content = exports.export_directory(network, filters.filter(memberships))
     return xlsx.response(content, exports.filename(network))
 
