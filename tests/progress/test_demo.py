@@ -63,3 +63,16 @@ def test_every_demo_siret_is_valid():
     call_command("demo")
     for structure in Structure.objects.exclude(siret=""):
         structure.full_clean()
+
+
+def test_the_demo_has_a_thematic_guide_and_a_practice_library():
+    from guide.models import Guide, Practice
+
+    call_command("demo")
+    call_command("demo")
+    guide = Guide.objects.get(title="Implication des usagers")
+    assert guide.network.name == "CRESS Hauts-de-France (démo)"
+    assert guide.items.filter(kind="indicator").exists()
+    assert guide.items.filter(kind="question").exists()
+    assert Practice.objects.count() == 12
+    assert Practice.objects.filter(themes__isnull=False).exists()
