@@ -175,6 +175,12 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    "purge-abandoned-imports": {
+        "task": "progress.tasks.purge_abandoned_imports",
+        "schedule": 60 * 60 * 6,
+    },
+}
 # Redis redelivers an unacknowledged task after this delay: longer than any task may run.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 
