@@ -1,6 +1,8 @@
-"""Helpers for browser tests: accessibility checks with axe-core."""
+"""Helpers for browser tests: logging in, and accessibility checks with axe-core."""
 
 from axe_playwright_python.sync_playwright import Axe
+
+from tests.members.factories import PASSWORD
 
 BLOCKING_IMPACTS = {"serious", "critical"}
 
@@ -17,3 +19,13 @@ def assert_accessible(page) -> None:
         for v in blocking
     )
     assert not blocking, f"axe-core found accessibility violations on {page.url}:\n{details}"
+
+
+def log_in(page, live_server, email: str, password: str = PASSWORD) -> None:
+    """Log in through the login form, as a person would, and land on the home page."""
+    page.goto(f"{live_server.url}/compte/connexion/")
+    assert_accessible(page)
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(f"{live_server.url}/")

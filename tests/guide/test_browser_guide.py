@@ -2,25 +2,17 @@ import pytest
 
 from guide.models import Guide
 from members.models import Role
-from tests.browser import assert_accessible
-from tests.members.factories import PASSWORD, RoleFactory
+from tests.browser import assert_accessible, log_in
+from tests.members.factories import RoleFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, live_server, person):
-    page.goto(f"{live_server.url}/compte/connexion/")
-    page.get_by_label("Adresse e-mail").fill(person.email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def test_a_pilot_browses_theme_domain_items_and_filters_indicators_only(
     live_server, page, output_path, national_guide
 ):
     pilot = RoleFactory(kind=Role.Kind.PILOT)
-    log_in(page, live_server, pilot.person)
+    log_in(page, live_server, pilot.person.email)
 
     page.get_by_role("link", name="Guides", exact=True).click()
     assert_accessible(page)
@@ -53,7 +45,7 @@ def test_a_pilot_browses_theme_domain_items_and_filters_indicators_only(
 
 def test_a_facilitator_searches_the_whole_guide(live_server, page, national_guide):
     facilitator = RoleFactory(facilitator=True)
-    log_in(page, live_server, facilitator.person)
+    log_in(page, live_server, facilitator.person.email)
     guide = Guide.objects.national().get(edition="2017")
     page.goto(f"{live_server.url}{guide.get_absolute_url()}")
     page.get_by_role("searchbox", name="Rechercher").fill("parité")

@@ -4,8 +4,8 @@ import pytest
 from openpyxl import load_workbook
 
 from guide.models import Guide, Item
-from tests.browser import assert_accessible
-from tests.members.factories import PASSWORD, RoleFactory
+from tests.browser import assert_accessible, log_in
+from tests.members.factories import RoleFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -13,14 +13,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def log_in(page, live_server, person):
-    page.goto(f"{live_server.url}/compte/connexion/")
-    page.get_by_label("Adresse e-mail").fill(person.email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def fill_template(template_path, path, rows):
@@ -66,7 +58,7 @@ def test_a_facilitator_creates_a_guide_from_the_template_and_sees_the_errors_of_
     live_server, page, output_path, tmp_path
 ):
     facilitator = RoleFactory(facilitator=True, network__name="Réseau des Hauts")
-    log_in(page, live_server, facilitator.person)
+    log_in(page, live_server, facilitator.person.email)
 
     page.goto(f"{live_server.url}/guides/importer/")
     assert page.title() == "Importer un guide · Progress"

@@ -1,19 +1,11 @@
 import pytest
 
 from guide.models import Practice
-from tests.browser import assert_accessible
+from tests.browser import assert_accessible, log_in
 from tests.guide.factories import PracticeFactory
-from tests.members.factories import PASSWORD, MembershipFactory, RoleFactory
+from tests.members.factories import MembershipFactory, RoleFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, live_server, person):
-    page.goto(f"{live_server.url}/compte/connexion/")
-    page.get_by_label("Adresse e-mail").fill(person.email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def test_a_facilitator_adds_a_practice_with_a_link_then_finds_it_by_status(
@@ -28,7 +20,7 @@ def test_a_facilitator_adds_a_practice_with_a_link_then_finds_it_by_status(
         status=Practice.Status.TESTED,
         visibility=Practice.Visibility.SHARED,
     )
-    log_in(page, live_server, facilitator.person)
+    log_in(page, live_server, facilitator.person.email)
 
     page.get_by_role("link", name="Bibliothèque de pratiques").click()
     assert page.title() == "Bibliothèque de pratiques · Progress"
@@ -74,7 +66,7 @@ def test_a_resource_without_link_or_file_is_announced_in_the_error_summary(
     live_server, page, output_path, national_guide
 ):
     facilitator = RoleFactory(facilitator=True)
-    log_in(page, live_server, facilitator.person)
+    log_in(page, live_server, facilitator.person.email)
     page.goto(f"{live_server.url}/pratiques/nouvelle/")
     page.get_by_label("Titre").first.fill("Un défi économies d'énergie")
     page.get_by_label("Description").fill("Trois sites se lancent un défi.")

@@ -4,8 +4,8 @@ import pytest
 from django.utils import timezone
 
 from members.models import Role
-from tests.browser import assert_accessible
-from tests.members.factories import PASSWORD, MembershipFactory, RoleFactory
+from tests.browser import assert_accessible, log_in
+from tests.members.factories import MembershipFactory, RoleFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,15 +30,6 @@ def visitors(browser):
     for context in contexts:
         context.close()
     assert errors == [], f"the browser console reported errors: {errors}"
-
-
-def log_in(page, live_server, email):
-    page.goto(f"{live_server.url}/compte/connexion/")
-    assert_accessible(page)
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def send_invitation(page, structure_url, *, email, full_name, role):

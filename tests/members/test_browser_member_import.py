@@ -3,8 +3,8 @@ import re
 import pytest
 
 from members.models import Structure
-from tests.browser import assert_accessible
-from tests.members.factories import PASSWORD, RoleFactory
+from tests.browser import assert_accessible, log_in
+from tests.members.factories import RoleFactory
 from tests.members.test_member_import import valid_siret
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -15,15 +15,6 @@ KINDS = ["Association", "SCOP", "asso", "Scic", "Mutuelle", "Fondation"]
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def log_in(page, live_server, person):
-    page.goto(f"{live_server.url}/compte/connexion/")
-    assert_accessible(page)
-    page.get_by_label("Adresse e-mail").fill(person.email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def member_file(path):
@@ -49,7 +40,7 @@ def test_a_facilitator_imports_a_member_file_with_three_bad_rows(
     live_server, page, output_path, tmp_path
 ):
     facilitator = RoleFactory(facilitator=True, network__name="Réseau des Hauts")
-    log_in(page, live_server, facilitator.person)
+    log_in(page, live_server, facilitator.person.email)
 
     page.goto(f"{live_server.url}/reseau/structures/")
     page.get_by_role("link", name="Importer une liste d'adhérents").click()
