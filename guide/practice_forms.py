@@ -130,12 +130,12 @@ class PracticeForm(forms.ModelForm):
         field.choices = [("", _("None: the network contributes it")), *choices]
 
     def _set_nodes(self, name, model, guides, ordering):
-        """Checkboxes grouped by guide; archived elements are offered only if already linked."""
+        """Checkboxes grouped by guide; archived elements, and those of older editions, are
+        offered only if already linked."""
         field = self.fields[name]
         linked = Q(pk__in=getattr(self.instance, name).values("pk")) if self.instance.pk else Q()
         nodes = (
-            model.objects.filter(guide__in=guides)
-            .filter(Q(is_archived=False) | linked)
+            model.objects.filter(Q(guide__in=guides, is_archived=False) | linked)
             .select_related("guide__network")
             .order_by(
                 F("guide__network__name").asc(nulls_first=True),

@@ -22,11 +22,13 @@ def can_create(user) -> bool:
 
 
 def linkable_guides(networks) -> QuerySet[Guide]:
-    """A practice is linked to the published national guide(s) or to its own network's guides;
-    `networks` are the networks the practice may belong to."""
-    return Guide.objects.filter(
-        Q(network=None, status=Guide.Status.PUBLISHED) | Q(network__in=networks)
+    """A practice is linked to the newest published edition of the national guide or to its
+    own network's guides; `networks` are the networks the practice may belong to. (A link to
+    an older edition still shows on the newer one: see guide.guidance.)"""
+    newest_national = Q(network=None, status=Guide.Status.PUBLISHED) & ~Q(
+        next_editions__status=Guide.Status.PUBLISHED
     )
+    return Guide.objects.filter(newest_national | Q(network__in=networks))
 
 
 @transaction.atomic

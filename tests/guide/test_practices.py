@@ -40,7 +40,7 @@ def pilot_in(network):
     return RoleFactory(kind=Role.Kind.PILOT, structure=MembershipFactory(network=network).structure)
 
 
-def national_theme(code, edition="2016") -> Theme:
+def national_theme(code, edition="2017") -> Theme:
     return Theme.objects.get(guide__network=None, guide__edition=edition, code=code)
 
 
@@ -300,6 +300,25 @@ def test_themes_of_another_networks_guide_are_not_offered(facilitator_client, na
     offered = set(form.fields["themes"].queryset)
     assert own in offered and national_theme("1") in offered
     assert foreign not in offered
+
+
+def test_only_the_newest_national_edition_is_offered(facilitator_client, national_guide):
+    form = facilitator_client.get(reverse("guide:practice_create")).context["form"]
+    offered = set(form.fields["themes"].queryset)
+    assert national_theme("1", edition="2017") in offered
+    assert national_theme("1", edition="2016") not in offered
+
+
+def test_a_link_to_an_older_edition_survives_an_edit(facilitator_client, national_guide):
+    practice = PracticeFactory(network=facilitator_client.network)
+    older = national_theme("1", edition="2016")
+    practice.themes.add(older)
+    data = practice_data(facilitator_client.network, themes=[older.pk])
+    response = facilitator_client.post(reverse("guide:practice_edit", args=[practice.pk]), data)
+    assert response.status_code == 302
+    practice.refresh_from_db()
+    assert practice.title == "Un comité d'usagers"
+    assert list(practice.themes.all()) == [older]
 
 
 def test_domains_are_grouped_by_guide_and_labelled_with_their_code(facilitator_client):
