@@ -268,6 +268,16 @@ class Role(models.Model):
         CONTRIBUTOR = "contributor", _("Contributor")
         BOARD_MEMBER = "board_member", _("Board member")
 
+    # The role's name inside a sentence ("… become board member of …"): lower case, except
+    # where French keeps capitals (membre du CA).
+    IN_SENTENCE = {
+        Kind.FACILITATOR: _("facilitator"),
+        Kind.PILOT: _("pilot"),
+        Kind.COPILOT: _("co-pilot"),
+        Kind.CONTRIBUTOR: _("contributor"),
+        Kind.BOARD_MEMBER: _("board member"),
+    }
+
     NETWORK_KINDS = {Kind.FACILITATOR}
     PAIR_KINDS = (Kind.PILOT, Kind.COPILOT)
 
@@ -338,6 +348,10 @@ class Role(models.Model):
     def place(self):
         """The structure or network this role is held in."""
         return self.structure or self.network
+
+    @property
+    def kind_in_sentence(self) -> str:
+        return Role.IN_SENTENCE[self.kind]
 
 
 INVITATION_SALT = "members.invitation"
@@ -414,6 +428,10 @@ class Invitation(models.Model):
     @property
     def place(self):
         return self.structure or self.network
+
+    @property
+    def kind_in_sentence(self) -> str:
+        return Role.IN_SENTENCE[self.kind]
 
     @property
     def is_pending(self) -> bool:

@@ -51,7 +51,7 @@ def invite(request, pk):
             messages.success(
                 request,
                 _("Invitation sent to %(email)s as %(role)s.")
-                % {"email": invitation.email, "role": invitation.get_kind_display().lower()},
+                % {"email": invitation.email, "role": invitation.kind_in_sentence},
             )
             return redirect(structure)
     return render(request, "members/invite.html", {"structure": structure, "form": form})
@@ -157,7 +157,7 @@ def _accept_as(request, invitation, *, person=None, account_form=None):
     messages.success(
         request,
         _("Welcome! You are now %(role)s of %(place)s.")
-        % {"role": role.get_kind_display().lower(), "place": role.place},
+        % {"role": role.kind_in_sentence, "place": role.place},
     )
     return redirect(role.structure or "home")
 

@@ -62,7 +62,7 @@ def hand_over(request, pk):
             )
             % {
                 "person": role.person,
-                "role": role.get_kind_display().lower(),
+                "role": role.kind_in_sentence,
                 "structure": structure,
             },
         )

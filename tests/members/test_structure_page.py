@@ -143,3 +143,10 @@ def test_a_pilot_who_hands_over_their_own_seat_lands_on_their_home_page(client):
         {"kind": "pilot", "person": copilot.person.pk, "on": "2026-09-01"},
     )
     assert response.url == reverse("home")
+
+
+def test_roles_read_naturally_in_sentences(client):
+    board = RoleFactory(kind=Role.Kind.BOARD_MEMBER, person__full_name="Monique Petit")
+    client.force_login(board.person)
+    content = client.get(board.structure.get_absolute_url()).content.decode()
+    assert "Monique Petit — membre du CA" in content
