@@ -2,7 +2,8 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection, transaction
 from django.db.models import Count
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
 from members.context_processors import active_roles_of
@@ -63,3 +64,8 @@ def _check_broker() -> str:
     except Exception:
         return "error"
     return "ok"
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says (the admin site's pages do not)."""
+    return redirect(static("img/logo.svg"), permanent=True)

@@ -106,6 +106,7 @@ MATRIX = {
     ),
     "password_reset_complete": ("get", None, status(everyone=200)),
     "healthz": ("get", None, status(everyone=200)),
+    "favicon": ("get", None, status(everyone=301)),
     "set_language": ("post", None, status(everyone=302)),
     "admin": ("get", None, status(everyone=302)),  # the whole admin site: staff only
     # Guides
