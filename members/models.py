@@ -250,6 +250,13 @@ class Membership(models.Model):
         return f"{self.structure} ∈ {self.network}"
 
 
+# A facilitator acts for a network; every other role is held in a structure (roles and the
+# invitations to take them).
+SCOPE_MATCHES_KIND = Q(kind="facilitator", network__isnull=False, structure__isnull=True) | (
+    ~Q(kind="facilitator") & Q(network__isnull=True, structure__isnull=False)
+)
+
+
 class RoleQuerySet(models.QuerySet):
     def active(self):
         return self.filter(ended_on=None)
@@ -313,12 +320,8 @@ class Role(models.Model):
         verbose_name_plural = _("roles")
         ordering = ["kind", "started_on"]
         constraints = [
-            # A facilitator acts for a network; every other role is held in a structure.
             models.CheckConstraint(
-                condition=(
-                    Q(kind="facilitator", network__isnull=False, structure__isnull=True)
-                    | (~Q(kind="facilitator") & Q(network__isnull=True, structure__isnull=False))
-                ),
+                condition=SCOPE_MATCHES_KIND,
                 name="role_scope_matches_kind",
                 violation_error_message=_(
                     "A facilitator belongs to a network; other roles belong to a structure."
@@ -414,10 +417,7 @@ class Invitation(models.Model):
         ordering = ["-sent_at"]
         constraints = [
             models.CheckConstraint(
-                condition=(
-                    Q(kind="facilitator", network__isnull=False, structure__isnull=True)
-                    | (~Q(kind="facilitator") & Q(network__isnull=True, structure__isnull=False))
-                ),
+                condition=SCOPE_MATCHES_KIND,
                 name="invitation_scope_matches_kind",
             ),
         ]
