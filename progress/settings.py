@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "progress",  # first: its compilemessages works without GNU gettext
     "members",
     "guide",
+    "demarches",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "rules.apps.AutodiscoverRulesConfig",
+    "simple_history",
 ]
 
 MIDDLEWARE = [
@@ -54,6 +56,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Who made each change to answers and actions, for their history.
+    "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -13,6 +13,13 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from guide.models import PracticeResource
 from members.models import Invitation, Role
+from tests.demarches.factories import (
+    ActionFactory,
+    AnswerFactory,
+    CycleFactory,
+    MilestoneFactory,
+    PresentationFactory,
+)
 from tests.guide.factories import ItemFactory, PracticeFactory
 from tests.members.factories import MembershipFactory, RoleFactory, StructureFactory
 
@@ -39,6 +46,12 @@ class World:
     practice: object
     resource: object
     invitation: object
+    cycle: object
+    answer: object
+    evidence: object
+    action: object
+    milestone: object
+    presentation: object
 
 
 @pytest.fixture
@@ -65,7 +78,30 @@ def world(db):
         structure=structure,
         invited_by=people["pilot"],
     )
-    return World(people, structure, item.guide, item, practice, resource, invitation)
+    # The structure's démarche; it shares the default (a summary) with its network.
+    cycle = CycleFactory(structure=structure, guide=item.guide)
+    answer = AnswerFactory(cycle=cycle, item=item, assignee=people["contributor"])
+    answer.situation = "Pas de données consolidées"
+    answer.save()  # a second version in its history, to restore the first
+    evidence = answer.evidence.create(name="Émargements", uploaded_by=people["pilot"])
+    evidence.file.save("emargements.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+    action = ActionFactory(cycle=cycle, owner=people["contributor"])
+    action.check_file.save("bilan.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+    return World(
+        people,
+        structure,
+        item.guide,
+        item,
+        practice,
+        resource,
+        invitation,
+        cycle,
+        answer,
+        evidence,
+        action,
+        MilestoneFactory(cycle=cycle),
+        PresentationFactory(cycle=cycle),
+    )
 
 
 def status(**overrides):
@@ -88,6 +124,8 @@ GROUPS = {
     "leads_and_facilitator": ["pilot", "copilot", "facilitator"],
     "facilitator": ["facilitator"],
     "facilitators": ["facilitator", "other_facilitator"],
+    # The pilot pair, and the contributor the answer and the action are assigned to
+    "editors": ["pilot", "copilot", "contributor"],
 }
 
 # url name → (method, how to build its kwargs, expected status per actor)
@@ -151,6 +189,44 @@ MATRIX = {
     "members:invitation_accept": ("get", "token", status(everyone=200)),
     "members:profile": ("get", None, status(logged_in=200)),
     "members:switch_role": ("post", None, status(everyone=302)),
+    # Démarches: the structure's people read; the pilot pair writes, a contributor what is
+    # assigned to them; the network's facilitator sees the step overview only, as the
+    # structure shares a summary (tests/demarches cover a structure that shares everything).
+    "demarches:structure_home": ("get", "structure", status(structure_and_facilitator=302)),
+    "demarches:start": ("get", "structure", status(leads=200)),
+    "demarches:cycle": ("get", "cycle", status(structure_and_facilitator=200)),
+    "demarches:cycle_edit": ("get", "cycle", status(leads=200)),
+    "demarches:mark_step": ("post", "step", status(leads=302)),
+    "demarches:next_year": ("get", "cycle", status(leads=200)),
+    "demarches:progress": ("get", "cycle", status(structure=200)),
+    "demarches:plan": ("get", "cycle", status(structure=200)),
+    "demarches:milestone_edit": ("get", "milestone", status(leads=200)),
+    "demarches:milestone_delete": ("post", "milestone", status(leads=302)),
+    "demarches:themes": ("get", "cycle", status(structure=200)),
+    "demarches:selection": ("get", "cycle", status(structure=200)),
+    "demarches:own_item": ("get", "cycle", status(leads=200)),
+    "demarches:assessment": ("get", "cycle", status(structure=200)),
+    "demarches:answer": ("get", "answer", status(structure=200)),
+    "demarches:answer_save": ("post", "answer", status(editors=200)),
+    "demarches:evidence_upload": ("post", "answer", status(editors=302)),
+    "demarches:answer_history": ("get", "answer", status(structure=200)),
+    "demarches:answer_restore": ("post", "answer_version", status(editors=302)),
+    "demarches:evidence": ("get", "evidence", status(structure=200)),
+    "demarches:evidence_delete": ("post", "evidence", status(editors=302)),
+    "demarches:actions": ("get", "cycle", status(structure=200)),
+    "demarches:calendar": ("get", "cycle", status(structure=200)),
+    "demarches:action_create": ("get", "cycle", status(leads=200)),
+    "demarches:action": ("get", "action", status(structure=200)),
+    "demarches:action_check_file": ("get", "action", status(structure=200)),
+    "demarches:action_history": ("get", "action", status(structure=200)),
+    "demarches:action_restore": ("post", "action_version", status(editors=302)),
+    "demarches:presentations": ("get", "cycle", status(structure=200)),
+    "demarches:presentation_edit": ("get", "presentation", status(leads=200)),
+    "demarches:presentation_delete": ("post", "presentation", status(leads=302)),
+    "demarches:transfer": ("get", "cycle", status(structure=200)),
+    "demarches:export": ("get", "cycle", status(structure=200)),
+    "demarches:import": ("get", "cycle", status(leads=200)),
+    "demarches:import_preview": ("get", "cycle", status(leads=302)),  # nothing uploaded yet
 }
 
 KWARGS = {
@@ -164,6 +240,21 @@ KWARGS = {
     "structure": lambda w: {"pk": w.structure.pk},
     "invitation": lambda w: {"pk": w.invitation.pk},
     "token": lambda w: {"token": w.invitation.token},
+    "cycle": lambda w: {"pk": w.cycle.pk},
+    "step": lambda w: {"pk": w.cycle.pk, "step": 12},
+    "milestone": lambda w: {"pk": w.milestone.pk},
+    "answer": lambda w: {"pk": w.answer.pk},
+    "answer_version": lambda w: {
+        "pk": w.answer.pk,
+        "history_pk": w.answer.history.earliest().history_id,
+    },
+    "evidence": lambda w: {"pk": w.evidence.pk},
+    "action": lambda w: {"pk": w.action.pk},
+    "action_version": lambda w: {
+        "pk": w.action.pk,
+        "history_pk": w.action.history.earliest().history_id,
+    },
+    "presentation": lambda w: {"pk": w.presentation.pk},
 }
 
 
