@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from demarches.models import Answer, Cycle, Presentation, Step
 from members.models import Role
@@ -102,12 +103,17 @@ def overview(cycle: Cycle) -> list[StepState]:
         Step.THEMES: (
             themes["retained"] > 0,
             _day(themes["at"]),
-            _("%(count)s retained") % {"count": themes["retained"]} if themes["retained"] else "",
+            ngettext("%(count)s retained", "%(count)s retained", themes["retained"])
+            % {"count": themes["retained"]}
+            if themes["retained"]
+            else "",
         ),
         Step.SELECTION: (
             total > 0,
             _day(answers["selected_at"]),
-            _("%(count)s items") % {"count": total} if total else "",
+            ngettext("%(count)s item", "%(count)s items", total) % {"count": total}
+            if total
+            else "",
         ),
         Step.BALANCE: (
             answers["indicators"] > 0 and questions > 0,
@@ -135,7 +141,10 @@ def overview(cycle: Cycle) -> list[StepState]:
         Step.ACTION_PLAN: (
             actions["count"] > 0,
             _day(actions["at"]),
-            _("%(count)s actions") % {"count": actions["count"]} if actions["count"] else "",
+            ngettext("%(count)s action", "%(count)s actions", actions["count"])
+            % {"count": actions["count"]}
+            if actions["count"]
+            else "",
         ),
         Step.TABLE: (cycle.table_exported_at is not None, _day(cycle.table_exported_at), ""),
         Step.STAFF: (

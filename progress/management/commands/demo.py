@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from demarches import demo as demarches_demo
 from guide import demo as guide_demo
 from members import demo
 
@@ -13,6 +14,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             logins = demo.load()
             guide_demo.load()
+            demarches_demo.load()
         self.stdout.write(self.style.SUCCESS(_("Demo data loaded.")))
         self.stdout.write(
             _("Demo logins (password for all: %(password)s):") % {"password": demo.PASSWORD}
