@@ -3,6 +3,8 @@ from django.core.management import call_command
 from django.db.models import Count
 from django.urls import reverse
 
+from demarches import steps
+from demarches.models import Action, Answer, Cycle
 from members import demo
 from members.models import Invitation, Membership, Network, Role, Structure, User
 
@@ -10,7 +12,10 @@ pytestmark = pytest.mark.django_db
 
 
 def counts():
-    return [m.objects.count() for m in (Network, Structure, Membership, Role, User)]
+    return [
+        m.objects.count()
+        for m in (Network, Structure, Membership, Role, User, Cycle, Answer, Action)
+    ]
 
 
 def test_loading_the_demo_twice_changes_nothing(capsys):
@@ -76,3 +81,23 @@ def test_the_demo_has_a_thematic_guide_and_a_practice_library():
     assert guide.items.filter(kind="question").exists()
     assert Practice.objects.count() == 12
     assert Practice.objects.filter(themes__isnull=False).exists()
+
+
+def test_the_demo_has_structures_at_different_steps_of_their_demarche():
+    call_command("demo")
+    current = {
+        cycle.structure.name: steps.current_step(steps.overview(cycle))
+        for cycle in Cycle.objects.filter(year=2026).select_related("structure")
+    }
+    reached = {name: state.number for name, state in current.items()}
+    assert len(set(reached.values())) >= 4, reached
+
+
+def test_the_demo_shows_three_years_of_progress_at_les_jardins_du_val():
+    call_command("demo")
+    cycles = Cycle.objects.filter(structure__name="Les Jardins du Val").order_by("year")
+    assert [cycle.year for cycle in cycles] == [2024, 2025, 2026]
+    energy = Answer.objects.get(cycle=cycles[2], item__code="7.1.2")
+    assert energy.previous.previous.value > energy.previous.value > energy.value
+    progress = {answer.computed_progress for answer in cycles[2].answers.all()}
+    assert "reached" in progress and "partly" in progress
