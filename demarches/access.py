@@ -5,7 +5,7 @@ another structure's démarche is not even revealed to exist."""
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from demarches.models import Action, Answer, Cycle, Evidence, Presentation
+from demarches.models import Action, Answer, Cycle, Evidence, Milestone, Presentation
 from members.models import Membership
 
 OVERVIEW_SHARING = (Membership.Sharing.SUMMARY, Membership.Sharing.FULL)
@@ -76,4 +76,16 @@ def presentation(request, pk: int, *, change: bool = False) -> Presentation:
     )
     if change:
         _require(request.user, "demarches.change_cycle", found.cycle)
+    return found
+
+
+def milestone(request, pk: int) -> Milestone:
+    """A milestone of a cycle the person may change (the plan is the pilot pair's)."""
+    found = get_object_or_404(
+        Milestone.objects.filter(cycle__in=Cycle.objects.visible_to(request.user)).select_related(
+            "cycle__structure", "cycle__guide"
+        ),
+        pk=pk,
+    )
+    _require(request.user, "demarches.change_cycle", found.cycle)
     return found

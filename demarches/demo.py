@@ -8,7 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from demarches import services
-from demarches.models import Action, Answer, Cycle, Milestone, Presentation, ThemeChoice
+from demarches.models import Action, Answer, Cycle, Presentation, ThemeChoice
 from guide.models import Guide
 from members.models import Membership, Structure, User
 
@@ -94,21 +94,12 @@ def _person(email: str) -> User | None:
 
 
 def _plan(cycle: Cycle, ag_on: datetime.date, *, done: bool) -> None:
-    weeks = [
-        (Milestone.Kind.THEMES_CHOSEN, 32),
-        (Milestone.Kind.ASSESSMENT_DONE, 20),
-        (Milestone.Kind.OBJECTIVES_SET, 10),
-        (Milestone.Kind.STAFF_MEETING, 6),
-        (Milestone.Kind.BOARD_MEETING, 4),
-        (Milestone.Kind.AG, 0),
-    ]
-    today = None if done else timezone.localdate()
-    for kind, before in weeks:
-        due_on = ag_on - datetime.timedelta(weeks=before)
-        is_done = done or (today and due_on < today - datetime.timedelta(weeks=2))
-        Milestone.objects.create(
-            cycle=cycle, kind=kind, due_on=due_on, done_on=due_on if is_done else None
-        )
+    """The default plan; milestones past by two weeks are done (all of them for a past year)."""
+    cutoff = None if done else timezone.localdate() - datetime.timedelta(weeks=2)
+    for milestone in services.propose_plan(cycle, ag_on=ag_on):
+        if cutoff is None or milestone.due_on < cutoff:
+            milestone.done_on = milestone.due_on
+            milestone.save(update_fields=["done_on"])
 
 
 def _choose_themes(cycle: Cycle, retained, aside) -> None:

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from demarches.models import Action, Answer, Cycle, StepMark, ThemeChoice
+from demarches.models import Action, Answer, Cycle, Milestone, StepMark, ThemeChoice
 from guide.models import Domain, Guide, Item, Theme
 from members.models import Structure, User
 
@@ -110,6 +110,29 @@ def _one_year_on(day: datetime.date) -> datetime.date:
         return day.replace(year=day.year + 1)
     except ValueError:  # 29 February
         return day.replace(year=day.year + 1, day=28)
+
+
+# The default plan of the year: each milestone, so many weeks before the AG.
+DEFAULT_PLAN = [
+    (Milestone.Kind.THEMES_CHOSEN, 20),
+    (Milestone.Kind.ASSESSMENT_DONE, 12),
+    (Milestone.Kind.OBJECTIVES_SET, 8),
+    (Milestone.Kind.STAFF_MEETING, 6),
+    (Milestone.Kind.BOARD_MEETING, 4),
+    (Milestone.Kind.AG, 0),
+]
+
+
+@transaction.atomic
+def propose_plan(cycle: Cycle, *, ag_on: datetime.date | None = None) -> list[Milestone]:
+    """Step 1's plan of the year, dated backwards from the AG (given here or already set)."""
+    if ag_on:
+        cycle.ag_on = ag_on
+        cycle.save(update_fields=["ag_on", "updated_at"])
+    return Milestone.objects.bulk_create(
+        Milestone(cycle=cycle, kind=kind, due_on=cycle.ag_on - datetime.timedelta(weeks=weeks))
+        for kind, weeks in DEFAULT_PLAN
+    )
 
 
 def _save_versioned(model, instance: Model, changes: dict, *, version: int, by) -> Model:
