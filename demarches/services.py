@@ -97,15 +97,15 @@ def _carry_over(previous: Cycle, cycle: Cycle, *, by) -> None:
     for milestone in previous.milestones.all():
         milestone.pk = None
         milestone.cycle = cycle
-        milestone.due_on = _one_year_on(milestone.due_on)
+        milestone.due_on = one_year_on(milestone.due_on)
         milestone.done_on = None
         milestone.save()
     if previous.ag_on and not cycle.ag_on:
-        cycle.ag_on = _one_year_on(previous.ag_on)
+        cycle.ag_on = one_year_on(previous.ag_on)
         cycle.save(update_fields=["ag_on"])
 
 
-def _one_year_on(day: datetime.date) -> datetime.date:
+def one_year_on(day: datetime.date) -> datetime.date:
     try:
         return day.replace(year=day.year + 1)
     except ValueError:  # 29 February

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Network, Structure
+from members.models import Membership, Network, Structure
 
 
 class GuideQuerySet(models.QuerySet):
@@ -33,6 +33,18 @@ class GuideQuerySet(models.QuerySet):
             Q(network=None, status=Guide.Status.PUBLISHED)
             | Q(network__in=Network.objects.worked_in_by(user), status=Guide.Status.PUBLISHED)
             | Q(network__in=Network.objects.facilitated_by(user))
+        )
+
+    def usable_by(self, structure):
+        """The guides a structure may run its démarche with: the published national guides,
+        newest edition first, then the published guides of the networks it is an active
+        member of."""
+        networks = Membership.objects.active().filter(structure=structure).values("network")
+        return (
+            self.published()
+            .filter(Q(network=None) | Q(network__in=networks))
+            .select_related("network")
+            .order_by(models.F("network").asc(nulls_first=True), "-edition", "title", "-pk")
         )
 
     def editable_by(self, user):
@@ -112,6 +124,20 @@ class Guide(models.Model):
     @property
     def is_national(self) -> bool:
         return self.network_id is None
+
+    def newest_edition(self) -> "Guide":
+        """The newest published edition that continues this guide (itself when there is
+        none), so that next year works with the current wording of the same guide. Editions
+        form a short chain: one query per edition (and a bound, should the data ever loop)."""
+        newest, editions = self, [self]
+        for _depth in range(20):
+            if not editions:
+                break
+            editions = list(Guide.objects.filter(previous__in=editions))
+            published = [edition for edition in editions if edition.status == self.Status.PUBLISHED]
+            if published:
+                newest = max(published, key=lambda edition: (edition.edition, edition.created_at))
+        return newest
 
 
 validate_code = RegexValidator(

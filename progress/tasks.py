@@ -4,7 +4,8 @@ from celery import shared_task
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-# Uploads wait here between an import's preview and its confirmation (guide, member and steering-table imports).
+# Uploads wait here between an import's preview and its confirmation (guide, member and
+# steering-table imports).
 IMPORTS_FOLDER = "imports"
 # A preview left longer than this was abandoned: nobody confirms an import a day later.
 ABANDONED_AFTER = timedelta(days=1)

@@ -1,12 +1,14 @@
 from django.contrib.auth.decorators import login_required
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
-from members.context_processors import active_roles_of
+from demarches import steps
+from demarches.models import Cycle
+from members.context_processors import acting_role_of, active_roles_of
 from members.models import Membership, Role
 from progress.celery import app as celery_app
 
@@ -30,10 +32,37 @@ def home(request):
         .values_list("network")
         .annotate(count=Count("pk"))
     )
+    # The latest year of each of the person's structures: one more query.
+    latest = Cycle.objects.filter(structure=OuterRef("structure")).order_by("-year")
+    cycles = {
+        cycle.structure_id: cycle
+        for cycle in Cycle.objects.filter(
+            structure__in=[r.structure_id for r in roles if r.structure_id],
+            pk=Subquery(latest.values("pk")[:1]),
+        )
+    }
     for role in roles:
         role.pair = pairs.get(role.structure_id, [])
         role.member_count = member_counts.get(role.network_id, 0)
-    return render(request, "home.html", {"roles": roles})
+        role.cycle = cycles.get(role.structure_id)
+    return render(request, "home.html", {"roles": roles, "demarche": _my_demarche(request, cycles)})
+
+
+def _my_demarche(request, cycles) -> dict | None:
+    """Where the démarche of the structure the person acts for stands."""
+    acting = acting_role_of(request)
+    if acting is None or not acting.structure_id:
+        return None
+    cycle = cycles.get(acting.structure_id)
+    if cycle is None:
+        return {"structure": acting.structure, "cycle": None}
+    states = steps.overview(cycle)
+    return {
+        "structure": acting.structure,
+        "cycle": cycle,
+        "current": steps.current_step(states),
+        "next_milestone": cycle.milestones.filter(done_on=None).order_by("due_on").first(),
+    }
 
 
 @never_cache

@@ -4,13 +4,16 @@ A test marked `postgres`, `redis` or `browser` skips with the reason when the se
 missing on a laptop, and fails instead when CI=true: CI must never pass by skipping them.
 """
 
+import importlib
 import os
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 
+from guide.models import Guide
 from progress.celery import app as celery_app
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -109,3 +112,15 @@ def page(page):
     page.on("pageerror", lambda error: errors.append(str(error)))
     yield page
     assert errors == [], f"the browser console reported errors: {errors}"
+
+
+@pytest.fixture
+def national_guide(db):
+    """The national guide as the data migration ships it.
+
+    Tests with real commits (a live server) start from an emptied database: the migration's
+    data is gone, so load it again the way the migration does."""
+    if not Guide.objects.national().exists():
+        migration = importlib.import_module("guide.migrations.0002_national_guide")
+        migration.load_national_guide(apps, None)
+    return Guide.objects.national().get(edition="2016")

@@ -5,6 +5,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from demarches.access import OVERVIEW_SHARING
+from demarches.models import Cycle
 from members.context_processors import acting_role_of
 from members.forms import DirectoryFilterForm, StructureForm
 from members.models import Membership, Network, Role, Structure
@@ -108,6 +110,11 @@ def structure_detail(request, pk):
             "can_invite": can_invite,
             # The pending invitations this person may resend or cancel.
             "invitable_kinds": invitable_kinds(user, structure) if can_invite else [],
+            # The latest year of its démarche the person may see.
+            "cycle": Cycle.objects.visible_to(user, sharing=OVERVIEW_SHARING)
+            .filter(structure=structure)
+            .order_by("-year")
+            .first(),
         },
     )
 

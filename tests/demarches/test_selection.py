@@ -13,7 +13,6 @@ from tests.demarches.factories import (
     CycleFactory,
     ThemeChoiceFactory,
 )
-from tests.guide.conftest import national_guide  # noqa: F401
 from tests.guide.factories import DomainFactory, ItemFactory, ThemeFactory
 from tests.members.factories import RoleFactory
 
@@ -319,7 +318,7 @@ def retain_and_select(cycle, guide, *, themes: int, per_domain: int):
 def test_the_selection_page_runs_a_bounded_number_of_queries(
     client,
     pilot,
-    national_guide,  # noqa: F811
+    national_guide,
     django_assert_num_queries,
     themes,
     per_domain,

@@ -80,7 +80,8 @@ def test_the_home_page_query_count_does_not_grow_with_roles(
         RoleFactory(kind=Role.Kind.PILOT, structure=structure)
     RoleFactory(facilitator=True, person=person)
     client.force_login(person)
-    # savepoint, session, user, roles, pilot pairs, member counts, release savepoint
-    with django_assert_num_queries(7):
+    # savepoint, session, user, roles, pilot pairs, member counts, latest démarche of each
+    # structure, release savepoint
+    with django_assert_num_queries(8):
         response = client.get(reverse("home"))
     assert response.content.decode().count("role-card") == structures + 1
