@@ -54,15 +54,21 @@ class Decision:
     is_retained: bool
     reason: str = ""
     priority: int = 0
+    is_decided: bool = True
 
 
 @transaction.atomic
 def save_theme_choices(cycle: Cycle, decisions: list[Decision]) -> None:
-    """Record every theme's decision at once: created, or updated when it changed."""
+    """Record every theme's decision at once: created, updated when it changed, forgotten
+    when the theme is back to "not decided yet"."""
     existing = {choice.theme_id: choice for choice in cycle.theme_choices.all()}
-    created, changed = [], []
+    created, changed, undecided = [], [], []
     now = timezone.now()
     for decision in decisions:
+        if not decision.is_decided:
+            if decision.theme.pk in existing:
+                undecided.append(existing[decision.theme.pk].pk)
+            continue
         values = {
             "is_retained": decision.is_retained,
             "reason": "" if decision.is_retained else decision.reason,
@@ -76,6 +82,7 @@ def save_theme_choices(cycle: Cycle, decisions: list[Decision]) -> None:
                 setattr(choice, name, value)
             choice.updated_at = now  # bulk_update leaves auto_now alone; the overview dates by it
             changed.append(choice)
+    ThemeChoice.objects.filter(pk__in=undecided).delete()
     ThemeChoice.objects.bulk_create(created)
     ThemeChoice.objects.bulk_update(changed, ["is_retained", "reason", "priority", "updated_at"])
 

@@ -10,17 +10,22 @@ from demarches.models import Cycle
 from guide.forms import ItemFilterForm
 from guide.models import Item, Theme
 
-RETAINED, LEFT_ASIDE = "retained", "left_aside"
+UNDECIDED, RETAINED, LEFT_ASIDE = "", "retained", "left_aside"
 
 
 class ThemeChoiceForm(forms.Form):
-    """One theme's decision: retained with a priority, or left aside with a reason."""
+    """One theme's decision: retained with a priority, left aside with a reason, or not
+    decided yet (the structure decides theme by theme, at its pace)."""
 
     status = forms.ChoiceField(
         label=_("Decision"),
-        choices=[(RETAINED, _("Retained")), (LEFT_ASIDE, _("Left aside"))],
+        choices=[
+            (UNDECIDED, _("Not decided yet")),
+            (RETAINED, _("Retained")),
+            (LEFT_ASIDE, _("Left aside")),
+        ],
         widget=forms.RadioSelect,
-        error_messages={"required": _("Choose whether this theme is retained or left aside.")},
+        required=False,
     )
     priority = forms.IntegerField(
         label=_("Priority"),
@@ -54,6 +59,20 @@ class ThemeChoiceForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         status = cleaned.get("status")
+        if status != RETAINED and self.theme.selected_count:
+            # Leaving it aside (or undecided) would hide answers that may already hold work:
+            # the structure takes them out of the selection first, knowingly.
+            self.add_error(
+                "status",
+                ngettext(
+                    "%(count)s item of this theme is selected: take it out of the "
+                    "selection first, then leave the theme aside.",
+                    "%(count)s items of this theme are selected: take them out of the "
+                    "selection first, then leave the theme aside.",
+                    self.theme.selected_count,
+                )
+                % {"count": self.theme.selected_count},
+            )
         if status == LEFT_ASIDE:
             if not cleaned.get("reason", "").strip() and "reason" not in self.errors:
                 self.add_error(
@@ -63,21 +82,6 @@ class ThemeChoiceForm(forms.Form):
                         "synthesis asks for it."
                     ),
                 )
-            count = self.theme.selected_count
-            if count:
-                # Leaving it aside would hide answers that may already hold work: the
-                # structure takes them out of the selection first, knowingly.
-                self.add_error(
-                    "status",
-                    ngettext(
-                        "%(count)s item of this theme is selected: take it out of the "
-                        "selection first, then leave the theme aside.",
-                        "%(count)s items of this theme are selected: take them out of the "
-                        "selection first, then leave the theme aside.",
-                        count,
-                    )
-                    % {"count": count},
-                )
         if status == RETAINED and cleaned.get("priority") is None and "priority" not in self.errors:
             self.add_error("priority", _("Give this retained theme a priority."))
         return cleaned
@@ -86,6 +90,7 @@ class ThemeChoiceForm(forms.Form):
         data = self.cleaned_data
         return selection.Decision(
             theme=self.theme,
+            is_decided=data["status"] != UNDECIDED,
             is_retained=data["status"] == RETAINED,
             reason=data["reason"].strip(),
             priority=data["priority"] or 0,

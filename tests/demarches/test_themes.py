@@ -119,14 +119,23 @@ def test_a_retained_theme_needs_a_priority(client, cycle, pilot, themes):
     assert not ThemeChoice.objects.exists()
 
 
-def test_every_theme_needs_a_decision(client, cycle, pilot, themes):
+def test_a_theme_can_stay_undecided_and_saves_no_choice(client, cycle, pilot, themes):
     client.force_login(pilot.person)
-    data = decisions(
-        themes, t0=("retained", "1", ""), t1=("retained", "2", ""), t2=("retained", "3", "")
-    )
-    del data[f"theme-{themes[2].pk}-status"]
+    data = decisions(themes, t0=("retained", "1", ""), t1=("retained", "2", ""), t2=("", "", ""))
     response = client.post(themes_url(cycle), data)
-    assert "Indiquez si ce thème est retenu ou laissé de côté." in response.content.decode()
+    assert response.status_code == 302
+    assert set(cycle.theme_choices.values_list("theme", flat=True)) == {
+        themes[0].pk,
+        themes[1].pk,
+    }
+
+
+def test_a_theme_set_back_to_undecided_loses_its_choice(client, cycle, pilot, themes):
+    ThemeChoiceFactory(cycle=cycle, theme=themes[2], is_retained=False, reason="Plus tard.")
+    client.force_login(pilot.person)
+    data = decisions(themes, t0=("retained", "1", ""), t1=("", "", ""), t2=("", "", ""))
+    client.post(themes_url(cycle), data)
+    assert list(cycle.theme_choices.values_list("theme", flat=True)) == [themes[0].pk]
 
 
 def test_leaving_aside_a_theme_with_selected_items_is_refused(client, cycle, pilot, themes):
