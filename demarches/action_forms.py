@@ -1,7 +1,6 @@
 """Forms of the action plan (step 8): the list's filters, and an action with its check step."""
 
 import datetime
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import PurePath
@@ -17,6 +16,7 @@ from demarches.models import Action, Cycle
 from guide.models import Theme
 from members.models import Role, User
 from progress.lib import uploads
+from progress.lib.forms import NumberField
 
 
 def structure_people(cycle: Cycle, *, also: Q | None = None):
@@ -88,21 +88,6 @@ class ActionFilterForm(forms.Form):
 # --- An action -------------------------------------------------------------------------------
 
 
-class EuroField(forms.DecimalField):
-    """An amount in euros as people type it: "1 200,50", "1200.5 €", "1 200" (a comma or a
-    dot before the cents in French)."""
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = re.sub(r"[\s€]", "", value)  # \s also matches the (narrow) no-break spaces
-            if formats.get_format("DECIMAL_SEPARATOR") == ",":
-                if "," in value:
-                    value = value.replace(".", "").replace(",", ".")
-            else:
-                value = value.replace(",", "")
-        return super().to_python(value)
-
-
 def _date_input():
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -114,7 +99,7 @@ CHECK_FIELDS = ("done_on", "is_effective", "check_note", "check_file", "checked_
 
 
 class ActionForm(forms.ModelForm):
-    budget = EuroField(
+    budget = NumberField(
         label=_("Budget (€)"),
         required=False,
         localize=True,

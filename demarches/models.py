@@ -200,6 +200,14 @@ class ThemeChoice(models.Model):
         return f"{self.cycle} · {self.theme}"
 
 
+# The database's reading of `Answer.is_filled` and `Answer.has_objectives` (forms strip the
+# text they save, so an empty text is "").
+NOT_TREATED = Q(assessment="not_treated")
+FILLED = NOT_TREATED | ~Q(situation="") | Q(value__isnull=False)
+HAS_OBJECTIVES = NOT_TREATED | ~Q(objective_1y="") | Q(target_1y__isnull=False)
+INDICATOR = Q(item__kind="indicator") | Q(own_kind="indicator")
+
+
 class AnswerQuerySet(models.QuerySet):
     def with_context(self):
         """What a list of answers shows: item, domain and theme, last year's answer, the

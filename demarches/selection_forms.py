@@ -73,15 +73,15 @@ class ThemeChoiceForm(forms.Form):
                 )
                 % {"count": self.theme.selected_count},
             )
-        if status == LEFT_ASIDE:
-            if not cleaned.get("reason", "").strip() and "reason" not in self.errors:
-                self.add_error(
-                    "reason",
-                    _(
-                        "Say in a few words why this theme is left aside: the published "
-                        "synthesis asks for it."
-                    ),
-                )
+        reason = cleaned.get("reason", "").strip()
+        if status == LEFT_ASIDE and not reason and "reason" not in self.errors:
+            self.add_error(
+                "reason",
+                _(
+                    "Say in a few words why this theme is left aside: the published "
+                    "synthesis asks for it."
+                ),
+            )
         if status == RETAINED and cleaned.get("priority") is None and "priority" not in self.errors:
             self.add_error("priority", _("Give this retained theme a priority."))
         return cleaned

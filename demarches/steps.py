@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from demarches.models import Answer, Cycle, Presentation, Step
+from demarches.models import FILLED, HAS_OBJECTIVES, INDICATOR, Answer, Cycle, Presentation, Step
 from members.models import Role
 
 # The screen where each step is done (URL names of the demarches namespace).
@@ -66,16 +66,12 @@ def _day(moment):
 
 
 def answer_counts(cycle: Cycle) -> dict:
-    indicator = Q(item__kind="indicator") | Q(own_kind="indicator")
-    not_treated = Q(assessment=Answer.Assessment.NOT_TREATED)
     return Answer.objects.filter(cycle=cycle).aggregate(
         total=Count("pk"),
-        indicators=Count("pk", filter=indicator),
-        filled=Count("pk", filter=not_treated | ~Q(situation="") | Q(value__isnull=False)),
+        indicators=Count("pk", filter=INDICATOR),
+        filled=Count("pk", filter=FILLED),
         assessed=Count("pk", filter=~Q(assessment="")),
-        with_objectives=Count(
-            "pk", filter=not_treated | ~Q(objective_1y="") | Q(target_1y__isnull=False)
-        ),
+        with_objectives=Count("pk", filter=HAS_OBJECTIVES),
         selected_at=Max("created_at"),
         updated_at=Max("updated_at"),
     )

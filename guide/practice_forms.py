@@ -1,18 +1,16 @@
 """Forms of the practice library: the list's filters, a practice, and its resources."""
 
-import zipfile
 from pathlib import PurePath
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import F, Q
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
-from PIL import Image
 
 from guide import practices
 from guide.models import Domain, Guide, Practice, PracticeResource, Theme
 from members.models import Membership
+from progress.lib import uploads
 
 # --- The list's filters ----------------------------------------------------------------------
 
@@ -172,52 +170,8 @@ def _guide_label(guide: Guide) -> str:
 
 # --- Its resources ---------------------------------------------------------------------------
 
-MAX_UPLOAD_SIZE = 10 * 1024 * 1024  # 10 MB: a scanned document or a slide deck, not a video
-
-# What the content of each accepted extension must look like.
-OFFICE_PARTS = {
-    "docx": "word/document.xml",
-    "xlsx": "xl/workbook.xml",
-    "pptx": "ppt/presentation.xml",
-}
-OPENDOCUMENT_TYPES = {
-    "odt": b"application/vnd.oasis.opendocument.text",
-    "ods": b"application/vnd.oasis.opendocument.spreadsheet",
-    "odp": b"application/vnd.oasis.opendocument.presentation",
-}
-IMAGE_FORMATS = {"png": "PNG", "jpg": "JPEG", "jpeg": "JPEG"}
-ALLOWED_EXTENSIONS = ["pdf", *OFFICE_PARTS, *OPENDOCUMENT_TYPES, *IMAGE_FORMATS, "txt"]
-
-
-def content_matches(upload, extension: str) -> bool:
-    """Whether the bytes are what the extension says: a renamed executable or a damaged file
-    is refused before anyone downloads it."""
-    upload.seek(0)
-    try:
-        if extension == "pdf":
-            return upload.read(5) == b"%PDF-"
-        if extension == "txt":
-            return b"\0" not in upload.read(64 * 1024)
-        if extension in IMAGE_FORMATS:
-            with Image.open(upload) as image:
-                image.verify()
-                return image.format == IMAGE_FORMATS[extension]
-        with zipfile.ZipFile(upload) as archive:
-            names = set(archive.namelist())
-            if extension in OFFICE_PARTS:
-                return {"[Content_Types].xml", OFFICE_PARTS[extension]} <= names
-            return (
-                "mimetype" in names
-                and archive.read("mimetype").strip() == OPENDOCUMENT_TYPES[extension]
-            )
-    except (OSError, SyntaxError, ValueError, zipfile.BadZipFile, Image.DecompressionBombError):
-        return False
-    finally:
-        upload.seek(0)
-
-
-def _accepted_types() -> str:
-    return ", ".join(extension.upper() for extension in ALLOWED_EXTENSIONS)
+# Read at validation time, so that a test can lower the limit here.
+MAX_UPLOAD_SIZE = uploads.MAX_UPLOAD_SIZE
 
 
 class ResourceForm(forms.ModelForm):
@@ -236,11 +190,8 @@ class ResourceForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         file = self.fields["file"]
-        file.widget.attrs["accept"] = ",".join(f".{ext}" for ext in ALLOWED_EXTENSIONS)
-        file.help_text = _("%(types)s; %(limit)s at most.") % {
-            "types": _accepted_types(),
-            "limit": filesizeformat(MAX_UPLOAD_SIZE),
-        }
+        file.widget.attrs["accept"] = uploads.ACCEPT
+        file.help_text = uploads.rules_text(MAX_UPLOAD_SIZE)
         if self.instance.file:
             file.help_text = _(
                 "Current file: %(name)s. Choose another one to replace it. %(rules)s"
@@ -248,30 +199,8 @@ class ResourceForm(forms.ModelForm):
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
-        if not isinstance(upload, UploadedFile):
-            return upload  # no file, or the one already stored
-        extension = PurePath(upload.name).suffix.lower().lstrip(".")
-        if extension not in ALLOWED_EXTENSIONS:
-            raise forms.ValidationError(
-                _("This type of file is not accepted: choose a %(types)s file."),
-                params={"types": _accepted_types()},
-            )
-        if upload.size > MAX_UPLOAD_SIZE:
-            raise forms.ValidationError(
-                _("This file is too large (%(size)s): the limit is %(limit)s."),
-                params={
-                    "size": filesizeformat(upload.size),
-                    "limit": filesizeformat(MAX_UPLOAD_SIZE),
-                },
-            )
-        if not content_matches(upload, extension):
-            raise forms.ValidationError(
-                _(
-                    "The content of this file is not that of a .%(extension)s file: "
-                    "it may be damaged or renamed."
-                ),
-                params={"extension": extension},
-            )
+        if isinstance(upload, UploadedFile):  # not when no file, or the one already stored
+            uploads.validate_upload(upload, max_size=MAX_UPLOAD_SIZE)
         return upload
 
     def clean(self):

@@ -1,0 +1,36 @@
+"""Form fields two apps share."""
+
+import re
+from decimal import Decimal
+
+from django import forms
+from django.utils import formats
+from django.utils.translation import gettext_lazy as _
+
+
+class NumberField(forms.DecimalField):
+    """A number as people type it: "12,5", "1 250", "1 200,50 €", or "12.5". In French a comma
+    marks the decimals (a dot then only groups thousands); in English, the dot does."""
+
+    default_error_messages = {"invalid": _("Enter a number, for example 12.5.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = re.sub(r"[\s€]", "", value)  # \s also matches the (narrow) no-break spaces
+            if formats.get_format("DECIMAL_SEPARATOR") == ",":
+                if "," in value:
+                    value = value.replace(".", "").replace(",", ".")
+            else:
+                value = value.replace(",", "")
+        return super().to_python(value)
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal) and value.is_finite():
+            # 12.50 reads 12,5 in French; 100 stays 100 (not 1E+2).
+            exact = value == value.to_integral()
+            return formats.number_format(value.quantize(Decimal(1)) if exact else value.normalize())
+        return value
