@@ -5,6 +5,7 @@ default). Production sets DEBUG=false, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL a
 """
 
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -95,6 +96,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Tests use a file as well (one per test run): the live server's threads then wait for
+    # each other's writes as the demo's server does, where SQLite's in-memory shared cache
+    # fails at once with "database table is locked" (an autosave racing a page load).
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"progress-test-{os.getpid()}.sqlite3")
+    }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True  # hence: tasks are enqueued in on_commit
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
