@@ -9,26 +9,11 @@ from django.urls import reverse
 from demarches.models import Answer
 from members.models import Membership, Role
 from tests.demarches.factories import AnswerFactory, CycleFactory
-from tests.members.factories import MembershipFactory, RoleFactory, StructureFactory
+from tests.members.factories import MembershipFactory, RoleFactory
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture
-def structure():
-    return StructureFactory()
-
-
-@pytest.fixture
-def pilot(structure):
-    return RoleFactory(kind=Role.Kind.PILOT, structure=structure).person
-
-
-@pytest.fixture
-def cycle(structure):
-    return CycleFactory(structure=structure)
 
 
 @pytest.fixture

@@ -7,31 +7,11 @@ from django.utils.html import escape
 
 from demarches.models import Answer
 from members.models import Role
-from tests.demarches.factories import AnswerFactory, CycleFactory
+from tests.demarches.factories import AnswerFactory
 from tests.guide.factories import DomainFactory
-from tests.members.factories import RoleFactory, StructureFactory
+from tests.members.factories import RoleFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def structure():
-    return StructureFactory()
-
-
-@pytest.fixture
-def pilot(structure):
-    return RoleFactory(kind=Role.Kind.PILOT, structure=structure).person
-
-
-@pytest.fixture
-def contributor(structure):
-    return RoleFactory(kind=Role.Kind.CONTRIBUTOR, structure=structure).person
-
-
-@pytest.fixture
-def cycle(structure):
-    return CycleFactory(structure=structure)
 
 
 def assessment_page(client, cycle, **filters):

@@ -6,32 +6,11 @@ from django.urls import reverse
 
 from demarches.models import Answer
 from members.models import Role
-from tests.demarches.factories import AnswerFactory, CycleFactory
-from tests.members.factories import RoleFactory, StructureFactory
+from tests.members.factories import RoleFactory
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture
-def structure():
-    return StructureFactory()
-
-
-@pytest.fixture
-def pilot(structure):
-    return RoleFactory(kind=Role.Kind.PILOT, structure=structure).person
-
-
-@pytest.fixture
-def copilot(structure):
-    return RoleFactory(kind=Role.Kind.COPILOT, structure=structure).person
-
-
-@pytest.fixture
-def answer(structure):
-    return AnswerFactory(cycle=CycleFactory(structure=structure))
 
 
 def save(client, answer, **data):

@@ -4,31 +4,7 @@ machines editing the same answer get the conflict screen, never a silent overwri
 import pytest
 from playwright.sync_api import expect
 
-from members.models import Role
 from tests.browser import assert_accessible, log_in
-from tests.demarches.factories import AnswerFactory, CycleFactory
-from tests.members.factories import RoleFactory, StructureFactory
-
-
-@pytest.fixture
-def structure():
-    return StructureFactory()
-
-
-@pytest.fixture
-def pilot(structure):
-    return RoleFactory(kind=Role.Kind.PILOT, structure=structure).person
-
-
-@pytest.fixture
-def copilot(structure):
-    return RoleFactory(kind=Role.Kind.COPILOT, structure=structure).person
-
-
-@pytest.fixture
-def answer(structure):
-    return AnswerFactory(cycle=CycleFactory(structure=structure))
-
 
 # --- In a browser ----------------------------------------------------------------------------
 

@@ -8,32 +8,11 @@ from django.urls import reverse
 
 from demarches.models import Evidence
 from members.models import Role
-from tests.demarches.factories import AnswerFactory, CycleFactory
-from tests.members.factories import RoleFactory, StructureFactory
+from tests.members.factories import RoleFactory
 
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
-
-
-@pytest.fixture
-def structure():
-    return StructureFactory()
-
-
-@pytest.fixture
-def pilot(structure):
-    return RoleFactory(kind=Role.Kind.PILOT, structure=structure).person
-
-
-@pytest.fixture
-def board_member(structure):
-    return RoleFactory(kind=Role.Kind.BOARD_MEMBER, structure=structure).person
-
-
-@pytest.fixture
-def answer(structure):
-    return AnswerFactory(cycle=CycleFactory(structure=structure))
 
 
 @pytest.fixture

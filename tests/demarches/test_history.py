@@ -7,30 +7,10 @@ from django.urls import reverse
 from demarches import services
 from demarches.models import Action, Answer
 from members.models import Role
-from tests.demarches.factories import ActionFactory, AnswerFactory, CycleFactory
-from tests.members.factories import RoleFactory, StructureFactory
+from tests.demarches.factories import ActionFactory, AnswerFactory
+from tests.members.factories import RoleFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def structure():
-    return StructureFactory()
-
-
-@pytest.fixture
-def pilot(structure):
-    return RoleFactory(kind=Role.Kind.PILOT, structure=structure).person
-
-
-@pytest.fixture
-def copilot(structure):
-    return RoleFactory(kind=Role.Kind.COPILOT, structure=structure).person
-
-
-@pytest.fixture
-def cycle(structure):
-    return CycleFactory(structure=structure)
 
 
 @pytest.fixture
