@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "members",
     "guide",
     "demarches",
+    "parcours",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

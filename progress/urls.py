@@ -56,6 +56,7 @@ urlpatterns = [
     path("", include("guide.urls")),
     path("", include("members.urls")),
     path("", include("demarches.urls")),
+    path("", include("parcours.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -10,9 +10,11 @@ from dataclasses import dataclass
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from guide.models import PracticeResource
 from members.models import Invitation, Role
+from parcours.models import CalendarFeed, Resource
 from tests.demarches.factories import (
     ActionFactory,
     AnswerFactory,
@@ -22,6 +24,7 @@ from tests.demarches.factories import (
 )
 from tests.guide.factories import ItemFactory, PracticeFactory
 from tests.members.factories import MembershipFactory, RoleFactory, StructureFactory
+from tests.parcours.factories import EnrolmentFactory, SessionFactory
 
 ACTORS = [
     "anonymous",
@@ -52,6 +55,11 @@ class World:
     action: object
     milestone: object
     presentation: object
+    session: object
+    enrolment: object
+    parcours_resource: object
+    testimonial: object
+    feed: object
 
 
 @pytest.fixture
@@ -101,7 +109,27 @@ def world(db):
         action,
         MilestoneFactory(cycle=cycle),
         PresentationFactory(cycle=cycle),
+        *_parcours(network_role.network, structure, people),
     )
+
+
+def _parcours(network, structure, people):
+    """A parcours of the network with the structure enrolled (its pilot pair attends)."""
+    session = SessionFactory(parcours__network=network)
+    parcours = session.parcours
+    enrolment = EnrolmentFactory(
+        parcours=parcours, structure=structure, pilot=people["pilot"], copilot=people["copilot"]
+    )
+    resource = Resource(parcours=parcours, title="Support de la session 1")
+    resource.file.save("support.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+    testimonial = parcours.testimonials.create(
+        person=people["pilot"],
+        structure=structure,
+        text="Un vrai moment d'ESS.",
+        consent_at=timezone.now(),
+    )
+    feed = CalendarFeed.objects.create(person=people["pilot"])
+    return session, enrolment, resource, testimonial, feed
 
 
 def status(**overrides):
@@ -126,6 +154,7 @@ GROUPS = {
     "facilitators": ["facilitator", "other_facilitator"],
     # The pilot pair, and the contributor the answer and the action are assigned to
     "editors": ["pilot", "copilot", "contributor"],
+    "author_and_facilitator": ["pilot", "facilitator"],
 }
 
 # url name → (method, how to build its kwargs, expected status per actor)
@@ -227,6 +256,36 @@ MATRIX = {
     "demarches:export": ("get", "cycle", status(structure=200)),
     "demarches:import": ("get", "cycle", status(leads=200)),
     "demarches:import_preview": ("get", "cycle", status(leads=302)),  # nothing uploaded yet
+    # Parcours: the network's facilitators run it; the enrolled structure's pilot pair takes
+    # part; the structure's other people read it.
+    "parcours:list": ("get", None, status(logged_in=200)),
+    "parcours:create": ("get", None, status(facilitators=200)),
+    "parcours:detail": ("get", "parcours", status(structure_and_facilitator=200)),
+    "parcours:edit": ("get", "parcours", status(facilitator=200)),
+    "parcours:enrol": ("get", "parcours", status(facilitator=200)),
+    "parcours:withdraw": ("get", "enrolment", status(leads_and_facilitator=200)),
+    "parcours:mine": ("get", None, status(logged_in=200)),
+    "parcours:session_create": ("get", "parcours", status(facilitator=200)),
+    "parcours:session": ("get", "session", status(structure_and_facilitator=200)),
+    "parcours:session_edit": ("get", "session", status(facilitator=200)),
+    "parcours:session_cancel": ("get", "session", status(facilitator=200)),
+    "parcours:attendance": ("get", "session", status(facilitator=200)),
+    "parcours:checkin_qr": ("get", "session", status(facilitator=200)),
+    "parcours:checkin": ("get", "checkin", status(leads=200)),
+    "parcours:apologies": ("post", "session", status(leads=302)),
+    "parcours:absentees": ("get", "session", status(facilitator=200)),
+    "parcours:matrix": ("get", "parcours", status(facilitator=200)),
+    "parcours:meeting_note": ("get", "session", status(facilitator=200)),
+    "parcours:resources": ("get", "parcours", status(structure_and_facilitator=200)),
+    "parcours:resource": ("get", "parcours_resource", status(structure_and_facilitator=200)),
+    "parcours:feedback": ("get", "session", status(leads=200)),
+    "parcours:feedback_summary": ("get", "session", status(facilitator=200)),
+    "parcours:testimonials": ("get", "parcours", status(structure_and_facilitator=200)),
+    "parcours:testimonial_publish": ("post", "testimonial", status(author_and_facilitator=302)),
+    "parcours:session_ics": ("get", "session", status(structure_and_facilitator=200)),
+    "parcours:feed_settings": ("get", None, status(logged_in=200)),
+    # A secret URL for calendar apps, which cannot log in: the token is the key.
+    "parcours:feed": ("get", "feed", status(everyone=200)),
 }
 
 KWARGS = {
@@ -255,6 +314,13 @@ KWARGS = {
         "history_pk": w.action.history.earliest().history_id,
     },
     "presentation": lambda w: {"pk": w.presentation.pk},
+    "parcours": lambda w: {"pk": w.session.parcours_id},
+    "session": lambda w: {"pk": w.session.pk},
+    "checkin": lambda w: {"token": w.session.checkin_token},
+    "enrolment": lambda w: {"pk": w.enrolment.pk},
+    "parcours_resource": lambda w: {"pk": w.parcours_resource.pk},
+    "testimonial": lambda w: {"pk": w.testimonial.pk},
+    "feed": lambda w: {"token": w.feed.token},
 }
 
 
