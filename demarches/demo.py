@@ -8,7 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from demarches import services
-from demarches.models import Action, Answer, Cycle, Presentation, ThemeChoice
+from demarches.models import Action, Answer, Cycle, Milestone, Presentation, ThemeChoice
 from guide.models import Guide
 from members.models import Membership, Structure, User
 
@@ -148,11 +148,31 @@ def _jardins(structure: Structure, guide: Guide) -> None:
                 cycle.milestones.update(done_on=F("due_on"))
         _fill_jardins(cycle, answers, index, by=pilot, volunteer=volunteer)
         _actions(cycle, JARDINS_ACTIONS[year], answers, owners=[pilot, copilot, volunteer])
-        if not is_current:
+        if is_current:
+            # The themes are chosen already: that milestone of the plan is met.
+            cycle.milestones.filter(kind=Milestone.Kind.THEMES_CHOSEN).update(
+                done_on=timezone.localdate() - datetime.timedelta(weeks=3)
+            )
+        else:
             _presentations(cycle, ag_on)
-            services.record_export(cycle)
             services.mark_step(cycle, 12, by=pilot, on=ag_on + datetime.timedelta(days=20))
+            _backdate(cycle, ag_on)
         previous = cycle
+
+
+def _backdate(cycle: Cycle, ag_on: datetime.date) -> None:
+    """Date a past year's work as it happened (the steps show these dates), not as the day
+    the demo was loaded."""
+
+    def before(weeks: int) -> datetime.datetime:
+        day = ag_on - datetime.timedelta(weeks=weeks)
+        return datetime.datetime.combine(day, datetime.time(10), tzinfo=datetime.UTC)
+
+    cycle.milestones.update(created_at=before(34), updated_at=before(34))
+    cycle.theme_choices.update(created_at=before(32), updated_at=before(32))
+    cycle.answers.update(created_at=before(30), updated_at=before(20))
+    cycle.actions.update(created_at=before(10), updated_at=before(10))
+    Cycle.objects.filter(pk=cycle.pk).update(table_exported_at=before(8))
 
 
 def _fill_jardins(cycle, answers, index, *, by, volunteer) -> None:
@@ -213,7 +233,7 @@ def _actions(cycle, rows, answers, *, owners) -> None:
     for number, (title, code, status, is_quick_win, budget) in enumerate(rows):
         starts_on = datetime.date(cycle.year, 12, 1) + datetime.timedelta(days=20 * number)
         done = status == Action.Status.DONE
-        action = Action.objects.create(
+        action = Action(
             cycle=cycle,
             title=title,
             description="",
@@ -232,6 +252,8 @@ def _actions(cycle, rows, answers, *, owners) -> None:
             if done and number % 2 == 0
             else None,
         )
+        action._history_user = owners[0]  # the pilot wrote the plan
+        action.save()
         if code in answers:
             action.answers.add(answers[code])
 

@@ -94,6 +94,7 @@ class PresentationForm(forms.ModelForm):
         self.instance.cycle = cycle
         if self.instance.pk is None:
             self.instance.created_by = by
+        self.fields["kind"].choices = [("", _("Choose…")), *Presentation.Kind.choices]
 
     def clean_held_on(self):
         held_on = self.cleaned_data["held_on"]

@@ -136,7 +136,9 @@ class SelectionFilterForm(ItemFilterForm):
 
 
 class OwnItemForm(forms.Form):
-    domain = forms.ModelChoiceField(label=_("Action domain"), queryset=None)
+    domain = forms.ModelChoiceField(
+        label=_("Action domain"), queryset=None, empty_label=_("Choose…")
+    )
     kind = forms.ChoiceField(label=_("Kind"), choices=Item.Kind.choices, widget=forms.RadioSelect)
     text = forms.CharField(
         label=_("Wording"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})

@@ -109,6 +109,8 @@ def _readable(answer: Answer, names, *, like: Answer) -> list[tuple[str, str]]:
             if not like.is_indicator:
                 continue
             label = f"{label} ({like.unit_label})"
+        if name == "not_treated_reason" and answer.assessment != Answer.Assessment.NOT_TREATED:
+            continue
         if name == "progress":  # computed for an indicator, said by hand for a question
             if like.previous_id:
                 rows.append((label, like.computed_progress_label))

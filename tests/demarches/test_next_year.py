@@ -72,7 +72,7 @@ def test_the_confirmation_says_what_carries_over(client, cycle, pilot):
     content = text(client.get(next_year_url(cycle)))
     assert "La démarche 2027 part de 2026." in content
     assert "2 thèmes retenus, 1 laissé de côté avec sa raison" in content
-    assert "3 questions et indicateurs sélectionnés (dont 1 propres à la structure)" in content
+    assert "3 questions et indicateurs sélectionnés (dont 1 propre à la structure)" in content
     assert "2 objectifs à 3 ans, toujours en cours" in content
     assert "Thèmes choisis, le 15 décembre 2027" in content
     assert "l'AG prévue le 12 juin 2028" in content
