@@ -28,6 +28,8 @@ def session(request, pk: int, *, manage: bool = False, take_part: bool = False) 
         ).select_related("parcours__network", "structure"),
         pk=pk,
     )
+    if found.is_individual and not found.is_visible_to(request.user):
+        raise Http404  # another structure's individual meeting
     if manage:
         _require(request.user, "parcours.manage_parcours", found.parcours)
     if take_part:

@@ -44,7 +44,10 @@ class ParcoursQuerySet(models.QuerySet):
             return self.none()
         if user.is_staff:
             return self
-        return (self.managed_by(user) | self.followed_by(user)).distinct()
+        return self.filter(
+            Q(pk__in=self.managed_by(user).values("pk"))
+            | Q(pk__in=self.followed_by(user).values("pk"))
+        )
 
 
 class Parcours(models.Model):
@@ -207,6 +210,13 @@ class Session(models.Model):
     @property
     def is_individual(self) -> bool:
         return self.kind == self.Kind.INDIVIDUAL
+
+    def is_visible_to(self, user) -> bool:
+        """A collective session is for everyone who sees the parcours; an individual meeting
+        only for its facilitators and the people of the structure met."""
+        if not self.is_individual or user.has_perm("parcours.manage_parcours", self.parcours):
+            return True
+        return Role.objects.active().filter(person=user, structure=self.structure_id).exists()
 
     @property
     def is_cancelled(self) -> bool:
