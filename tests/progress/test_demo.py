@@ -7,6 +7,7 @@ from demarches import steps
 from demarches.models import Action, Answer, Cycle
 from members import demo
 from members.models import Invitation, Membership, Network, Role, Structure, User
+from parcours.models import Attendance, Feedback, Parcours
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +102,15 @@ def test_the_demo_shows_three_years_of_progress_at_les_jardins_du_val():
     assert energy.previous.previous.value > energy.previous.value > energy.value
     progress = {answer.computed_progress for answer in cycles[2].answers.all()}
     assert "reached" in progress and "partly" in progress
+
+
+def test_the_demo_has_a_running_parcours_of_eight_structures_and_a_finished_one():
+    call_command("demo")
+    running = Parcours.objects.get(status=Parcours.Status.RUNNING, kind=Parcours.Kind.PARCOURS)
+    assert running.enrolments.count() == 8
+    assert running.sessions.collective().past().count() == 4
+    assert running.sessions.collective().upcoming().count() == 3
+    held = running.sessions.collective().past()
+    assert Attendance.objects.filter(session__in=held).exists()
+    assert Feedback.objects.filter(session__in=held).exists()
+    assert Parcours.objects.filter(status=Parcours.Status.FINISHED).exists()

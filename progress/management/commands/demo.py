@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from demarches import demo as demarches_demo
 from guide import demo as guide_demo
 from members import demo
+from parcours import demo as parcours_demo
 
 
 class Command(BaseCommand):
@@ -15,6 +16,7 @@ class Command(BaseCommand):
             logins = demo.load()
             guide_demo.load()
             demarches_demo.load()
+            parcours_demo.load()
         self.stdout.write(self.style.SUCCESS(_("Demo data loaded.")))
         self.stdout.write(
             _("Demo logins (password for all: %(password)s):") % {"password": demo.PASSWORD}
