@@ -8,7 +8,7 @@ import zoneinfo
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.utils.translation import gettext as _
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy
 
 
@@ -35,10 +35,8 @@ class Plan:
         topics = [str(topic) for topic in self.topics[: count - 1]]
         topics += [str(self.extra_topic)] * (count - 1 - len(topics))
         topics.append(str(self.closing_topic) if count > 1 else str(self.topics[0]))
-        return [
-            _("Session %(number)s: %(topic)s") % {"number": number, "topic": topic}
-            for number, topic in enumerate(topics, start=1)
-        ]
+        # Pages show "Session 3 · <title>": the number is not part of the title.
+        return [capfirst(topic) for topic in topics]
 
 
 DEFAULT_PLAN = Plan(

@@ -54,8 +54,8 @@ def test_a_facilitator_creates_a_parcours_and_enrols_a_cohort_of_eight(live_serv
     expect(page.get_by_role("heading", level=1)).to_have_text("Impliquer les usagers")
     sessions = page.locator("table.session-table").first.locator("tbody tr")
     expect(sessions).to_have_count(7)
-    expect(sessions.first).to_contain_text("Session 1 : lancement et état des lieux du déjà-là")
-    expect(sessions.last).to_contain_text("Session 7 : bilan et suites")
+    expect(sessions.first).to_contain_text("Lancement et état des lieux du déjà-là")
+    expect(sessions.last).to_contain_text("Bilan et suites")
     assert_accessible(page)
     parcours = Parcours.objects.get()
     assert parcours.sessions.collective().count() == 7

@@ -67,8 +67,8 @@ def test_it_creates_a_parcours_with_the_template_s_seven_collective_sessions(cli
     sessions = list(parcours.sessions.order_by("number"))
     assert [session.number for session in sessions] == [1, 2, 3, 4, 5, 6, 7]
     assert {session.kind for session in sessions} == {Session.Kind.COLLECTIVE}
-    assert sessions[0].title == "Session 1 : lancement et état des lieux du déjà-là"
-    assert sessions[-1].title == "Session 7 : bilan et suites"
+    assert sessions[0].title == "Lancement et état des lieux du déjà-là"
+    assert sessions[-1].title == "Bilan et suites"
 
 
 def test_the_template_s_sessions_are_spread_every_five_weeks_at_the_same_time(client, facilitator):
@@ -87,10 +87,10 @@ def test_the_facilitator_adjusts_the_number_and_spacing_of_sessions(client, faci
     create(client, facilitator, sessions="4", every_weeks="8", duration="2,5")
     sessions = list(Session.objects.order_by("number"))
     assert [session.title for session in sessions] == [
-        "Session 1 : lancement et état des lieux du déjà-là",
-        "Session 2 : partage d'expériences et de pratiques",
-        "Session 3 : choix des priorités et des indicateurs",
-        "Session 4 : bilan et suites",
+        "Lancement et état des lieux du déjà-là",
+        "Partage d'expériences et de pratiques",
+        "Choix des priorités et des indicateurs",
+        "Bilan et suites",
     ]
     assert sessions[1].starts_at - sessions[0].starts_at == datetime.timedelta(weeks=8)
     assert sessions[0].ends_at - sessions[0].starts_at == datetime.timedelta(hours=2, minutes=30)
@@ -110,7 +110,7 @@ def test_the_create_form_is_prefilled_from_the_template(client, facilitator):
     assert "7 sessions collectives d&#x27;une demi-journée et 2 rendez-vous individuels" in content
     assert 'name="capacity" value="8"' in content
     assert 'name="sessions" value="7"' in content
-    assert "Session 7 : bilan et suites" in content
+    assert "Bilan et suites" in content
 
 
 def test_a_communaute_needs_no_end_nor_capacity_nor_sessions(client, facilitator):
@@ -199,7 +199,7 @@ def test_the_list_shows_the_network_s_parcours_with_enrolled_and_next_session(cl
     parcours = ParcoursFactory(network=facilitator.network, title="Impliquer les usagers")
     SessionFactory(
         parcours=parcours,
-        title="Session 2 : partage",
+        title="Partage",
         starts_at=datetime.datetime(2026, 12, 1, 9, 30, tzinfo=PARIS),
     )
     SessionFactory(
@@ -214,7 +214,7 @@ def test_the_list_shows_the_network_s_parcours_with_enrolled_and_next_session(cl
     content = client.get(reverse("parcours:list")).content.decode()
     assert "Impliquer les usagers" in content
     assert "3 sur 8" in content
-    assert "mardi 1 décembre 2026" in content and "Session 2 : partage" in content
+    assert "mardi 1 décembre 2026" in content and "Partage" in content
     assert "Parcours d&#x27;un autre réseau" not in content
     assert reverse("parcours:create") in content
 
