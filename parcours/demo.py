@@ -175,6 +175,10 @@ def _running(network, facilitator, today) -> None:
                 ends_at=_at(day, 15, 30),
                 place="Dans les locaux de la structure",
             )
+    # The structure that withdrew no longer meets the facilitator.
+    Session.objects.filter(
+        parcours=parcours, structure__name=WITHDRAWN[0], starts_at__gt=timezone.now()
+    ).update(status=Session.Status.CANCELLED)
     Resource.objects.create(
         parcours=parcours,
         session=sessions[0],
