@@ -9,12 +9,11 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from icalendar.enums import STATUS
 
-from members.models import Network, Role
-from parcours.models import Enrolment, Session
+from parcours.models import Session
 
 PRODID = "-//Progress//FR"
 PARIS = ZoneInfo("Europe/Paris")
@@ -98,24 +97,8 @@ def calendar(
 
 
 def feed_sessions(person) -> QuerySet[Session]:
-    """Every session of a person's private feed: the collective sessions (cancelled ones
-    too) of the parcours their structure takes part in with them as pilot or co-pilot, that
-    structure's individual meetings, and every session of the parcours of the networks they
-    facilitate. Nothing else, whoever they are (a platform admin included)."""
-    pair_structures = (
-        Role.objects.active().filter(person=person, kind__in=Role.PAIR_KINDS).values("structure")
-    )
-    enrolled = Enrolment.objects.active().filter(structure__in=pair_structures)
     return (
-        Session.objects.filter(
-            Q(kind=Session.Kind.COLLECTIVE, parcours__in=enrolled.values("parcours"))
-            | Q(
-                Exists(
-                    enrolled.filter(parcours=OuterRef("parcours"), structure=OuterRef("structure"))
-                )
-            )
-            | Q(parcours__network__in=Network.objects.facilitated_by(person).values("pk"))
-        )
+        Session.objects.in_feed_of(person)
         .select_related("parcours", "structure")
         .prefetch_related("places")
     )

@@ -7,7 +7,8 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +39,29 @@ class ParcoursQuerySet(models.QuerySet):
         return self.filter(
             enrolments__structure__in=structures, enrolments__withdrawn_at=None
         ).distinct()
+
+    def with_figures(self):
+        """Each parcours with its count of enrolled structures and its next collective
+        session, in the same query."""
+        enrolled = (
+            Enrolment.objects.active()
+            .filter(parcours=OuterRef("pk"))
+            .order_by()
+            .values("parcours")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        upcoming = (
+            Session.objects.collective()
+            .upcoming()
+            .filter(parcours=OuterRef("pk"))
+            .order_by("starts_at")
+        )
+        return self.annotate(
+            enrolled=Coalesce(Subquery(enrolled, output_field=IntegerField()), Value(0)),
+            next_session_at=Subquery(upcoming.values("starts_at")[:1]),
+            next_session_title=Subquery(upcoming.values("title")[:1]),
+        ).select_related("network")
 
     def visible_to(self, user):
         if not user.is_authenticated:
@@ -140,6 +164,28 @@ class SessionQuerySet(models.QuerySet):
 
     def collective(self):
         return self.filter(kind=Session.Kind.COLLECTIVE)
+
+    def in_feed_of(self, person):
+        """Every session of a person's private calendar feed: the collective sessions
+        (cancelled ones too) of the parcours their structure takes part in with them as pilot
+        or co-pilot, that structure's individual meetings, and every session of the parcours
+        of the networks they facilitate. Nothing else, whoever they are (a platform admin
+        included)."""
+        pair_structures = (
+            Role.objects.active()
+            .filter(person=person, kind__in=Role.PAIR_KINDS)
+            .values("structure")
+        )
+        enrolled = Enrolment.objects.active().filter(structure__in=pair_structures)
+        return self.filter(
+            Q(kind=Session.Kind.COLLECTIVE, parcours__in=enrolled.values("parcours"))
+            | Q(
+                Exists(
+                    enrolled.filter(parcours=OuterRef("parcours"), structure=OuterRef("structure"))
+                )
+            )
+            | Q(parcours__network__in=Network.objects.facilitated_by(person).values("pk"))
+        )
 
 
 class Session(models.Model):

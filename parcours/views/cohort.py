@@ -6,8 +6,7 @@ import copy
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.text import get_text_list
@@ -16,31 +15,7 @@ from django.utils.translation import gettext as _
 from members.models import Network, Role
 from parcours import access, plans, services
 from parcours.cohort_forms import CreateParcoursForm, EditParcoursForm, EnrolForm, WithdrawForm
-from parcours.models import Enrolment, Parcours, Session
-
-
-def with_figures(parcours):
-    """Each parcours with its count of enrolled structures and its next collective session,
-    in the same query."""
-    enrolled = (
-        Enrolment.objects.active()
-        .filter(parcours=OuterRef("pk"))
-        .order_by()
-        .values("parcours")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    upcoming = (
-        Session.objects.collective()
-        .upcoming()
-        .filter(parcours=OuterRef("pk"))
-        .order_by("starts_at")
-    )
-    return parcours.annotate(
-        enrolled=Coalesce(Subquery(enrolled, output_field=IntegerField()), Value(0)),
-        next_session_at=Subquery(upcoming.values("starts_at")[:1]),
-        next_session_title=Subquery(upcoming.values("title")[:1]),
-    ).select_related("network")
+from parcours.models import Parcours
 
 
 @login_required
@@ -49,13 +24,11 @@ def parcours_list(request):
     follow."""
     user = request.user
     can_create = user.is_staff or Network.objects.facilitated_by(user).exists()
-    managed = list(with_figures(Parcours.objects.managed_by(user))) if can_create else []
+    managed = list(Parcours.objects.managed_by(user).with_figures()) if can_create else []
     followed = list(
-        with_figures(
-            Parcours.objects.visible_to(user).exclude(
-                pk__in=Parcours.objects.managed_by(user).values("pk")
-            )
-        )
+        Parcours.objects.visible_to(user)
+        .exclude(pk__in=Parcours.objects.managed_by(user).values("pk"))
+        .with_figures()
     )
     return render(
         request,
