@@ -166,17 +166,24 @@ def save_action(
     return saved
 
 
+# Who carries an answer or an action is the pilot pair's decision (the forms hide these
+# fields from contributors): a contributor's restore leaves them as they are.
+LEAD_ONLY_FIELDS = {Answer: {"assignee_id"}, Action: {"owner_id", "owner_name"}}
+
+
 @transaction.atomic
-def restore(record, *, by: User | None) -> Model:
+def restore(record, *, by: User | None, as_lead: bool = True) -> Model:
     """Bring an answer or an action back to a past version of its history; the restore is
     itself a new version, so it can be undone the same way."""
     model = record.instance_type
     current = model.objects.select_for_update().get(pk=record.instance.pk)
+    kept = {"id", "version", "created_at", "updated_at", "updated_by_id"}
+    if not as_lead:
+        kept |= LEAD_ONLY_FIELDS[model]
     changes = {
         field.attname: getattr(record, field.attname)
         for field in model._meta.concrete_fields
-        if field.attname not in {"id", "version", "created_at", "updated_at", "updated_by_id"}
-        and hasattr(record, field.attname)
+        if field.attname not in kept and hasattr(record, field.attname)
     }
     return _save_versioned(model, current, changes, version=current.version, by=by)
 

@@ -404,7 +404,7 @@ class _RowReader:
         if isinstance(raw, float) and raw.is_integer():
             raw = int(raw)
         text = "".join(_text(raw).split())  # "1 200", as French write thousands
-        if not text.isdigit() or int(text) > MAX_HEADCOUNT:
+        if not (text.isascii() and text.isdigit()) or int(text) > MAX_HEADCOUNT:
             raise ValidationError(
                 _("The headcount must be a whole number, such as 12 (you wrote “%(value)s”).")
                 % {"value": _text(raw)}
@@ -414,9 +414,9 @@ class _RowReader:
     def _clean_postcode(self, key, raw) -> str:
         text = "".join(_text(raw).split())
         # Opening a CSV in Excel turns 01000 into the number 1000: the zero was there.
-        if len(text) == 4 and text.isdigit():
+        if len(text) == 4 and text.isascii() and text.isdigit():
             text = "0" + text
-        if len(text) != 5 or not text.isdigit():
+        if len(text) != 5 or not (text.isascii() and text.isdigit()):
             raise ValidationError(
                 _("A postcode has 5 digits, such as 80000 (you wrote “%(value)s”).")
                 % {"value": _text(raw)}

@@ -11,7 +11,7 @@ def normalise_siret(value: str) -> str:
 
 
 def siret_is_valid(siret: str) -> bool:
-    if len(siret) != 14 or not siret.isdigit():
+    if len(siret) != 14 or not (siret.isascii() and siret.isdigit()):
         return False
     if siret.startswith(LA_POSTE_SIREN) and siret != LA_POSTE_SIREN + "00048":
         return sum(int(d) for d in siret) % 5 == 0
@@ -24,7 +24,7 @@ def siret_is_valid(siret: str) -> bool:
 
 def validate_siret(value: str) -> None:
     siret = normalise_siret(value)
-    if len(siret) != 14 or not siret.isdigit():
+    if len(siret) != 14 or not (siret.isascii() and siret.isdigit()):
         raise ValidationError(
             _("A SIRET has 14 digits (you typed %(count)s characters)."),
             code="siret_length",

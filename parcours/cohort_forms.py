@@ -13,7 +13,7 @@ from guide.models import Guide, Theme
 from members.models import Network, Role, Structure, User
 from parcours import plans, services
 from parcours.models import Parcours
-from progress.lib.forms import NumberField
+from progress.lib.forms import NumberField, parse_id
 
 DEFAULT_COMMITMENT = _(
     "7 half-day collective sessions and 2 individual meetings over 8 to 10 months; the "
@@ -313,8 +313,8 @@ class EnrolForm(forms.Form):
         if parcours.is_community:
             self.fields["individual_meetings"].initial = 0
         if self.is_bound:
-            chosen = self.data.get(self.add_prefix("structure"), "")
-            structure = candidates.filter(pk=chosen).first() if chosen.isdigit() else None
+            chosen = parse_id(self.data.get(self.add_prefix("structure")))
+            structure = candidates.filter(pk=chosen).first() if chosen else None
         self.chosen_structure = structure
         if structure is not None:
             self.fields["structure"].initial = structure.pk

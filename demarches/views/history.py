@@ -30,7 +30,8 @@ def _history_page(request, instance, *, restore_url: str, can_restore: bool):
 def _restore(request, instance, history_pk):
     # Only a version of this very answer or action: an id from another one is a 404.
     record = get_object_or_404(instance.history.all(), history_id=history_pk)
-    services.restore(record, by=request.user)
+    as_lead = request.user.has_perm("demarches.change_cycle", instance.cycle)
+    services.restore(record, by=request.user, as_lead=as_lead)
     moment = formats.date_format(timezone.localtime(record.history_date), "DATETIME_FORMAT")
     messages.success(
         request,

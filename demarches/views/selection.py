@@ -16,6 +16,7 @@ from demarches.selection import (
     themes_of,
 )
 from demarches.selection_forms import OwnItemForm, SelectionFilterForm, ThemeChoicesForm
+from progress.lib.forms import parse_id
 
 
 @login_required
@@ -40,7 +41,7 @@ def themes(request, pk):
 
 
 def _pks(data, name: str) -> set[int]:
-    return {int(value) for value in data.getlist(name) if value.isdigit()}
+    return {pk for value in data.getlist(name) if (pk := parse_id(value)) is not None}
 
 
 @login_required
@@ -88,11 +89,11 @@ def selection(request, pk):
 @login_required
 def own_item(request, pk):
     cycle = access.cycle(request, pk, change=True)
-    domain = request.GET.get("domaine", "")
+    domain = parse_id(request.GET.get("domaine"))
     form = OwnItemForm(
         request.POST or None,
         cycle=cycle,
-        initial={"domain": int(domain)} if domain.isdigit() else {},
+        initial={"domain": domain} if domain else {},
     )
     if request.method == "POST" and form.is_valid():
         answer = add_own_item(cycle, **form.cleaned_data, by=request.user)

@@ -21,6 +21,7 @@ from guide.forms import ImportForm
 from guide.models import Guide
 from members.models import Network
 from progress.lib import xlsx
+from progress.lib.forms import parse_id
 
 SESSION_KEY = "guide_import"
 PENDING_KEYS = {"token", "guide", "title", "edition", "network"}
@@ -68,7 +69,7 @@ def import_upload(request):
         raise Http404
     initial = {}
     if "guide" in request.GET:  # "Import into this guide", from the guide's page
-        if not request.GET["guide"].isdigit():
+        if parse_id(request.GET["guide"]) is None:
             raise Http404
         initial["guide"] = get_object_or_404(
             Guide.objects.editable_by(request.user), pk=request.GET["guide"]

@@ -11,6 +11,7 @@ from members.context_processors import acting_role_of
 from members.forms import DirectoryFilterForm, StructureForm
 from members.models import Membership, Network, Role, Structure
 from members.views.invitations import invitable_kinds
+from progress.lib.forms import parse_id
 
 PAGE_SIZE = 25
 
@@ -25,7 +26,7 @@ def directory_network(request) -> Network:
     chosen = request.GET.get("reseau")
     acting = acting_role_of(request)
     if chosen:
-        network = networks.filter(pk=chosen if chosen.isdigit() else 0).first()
+        network = networks.filter(pk=parse_id(chosen) or 0).first()
     elif acting and acting.network_id:
         network = networks.filter(pk=acting.network_id).first()
     else:

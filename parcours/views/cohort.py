@@ -16,6 +16,7 @@ from members.models import Network, Role
 from parcours import access, plans, services
 from parcours.cohort_forms import CreateParcoursForm, EditParcoursForm, EnrolForm, WithdrawForm
 from parcours.models import Parcours
+from progress.lib.forms import parse_id
 
 
 @login_required
@@ -136,10 +137,9 @@ def enrol(request, pk):
     people, a target and the number of individual meetings."""
     parcours = access.parcours(request, pk, manage=True)
     structure = None
-    if request.method == "GET" and request.GET.get("structure", "").isdigit():
-        structure = (
-            services.structures_to_enrol(parcours).filter(pk=request.GET["structure"]).first()
-        )
+    chosen = parse_id(request.GET.get("structure"))
+    if request.method == "GET" and chosen:
+        structure = services.structures_to_enrol(parcours).filter(pk=chosen).first()
     form = EnrolForm(request.POST or None, parcours=parcours, structure=structure)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -34,3 +34,11 @@ class NumberField(forms.DecimalField):
             exact = value == value.to_integral()
             return formats.number_format(value.quantize(Decimal(1)) if exact else value.normalize())
         return value
+
+
+def parse_id(value) -> int | None:
+    """An id typed in a URL or posted by a form, or None. Only ASCII digits count: "²" is a
+    digit to str.isdigit() but not to int()."""
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 19:
+        return int(value)
+    return None

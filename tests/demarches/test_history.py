@@ -165,3 +165,26 @@ def test_the_history_page_runs_a_bounded_number_of_queries(
     client.force_login(pilot)
     with django_assert_num_queries(12):
         client.get(reverse("demarches:answer_history", args=[answer.pk]))
+
+
+def test_a_contributors_restore_does_not_change_who_the_answer_is_assigned_to(
+    client, pilot, contributor, answer
+):
+    services.save_answer(answer, {"assignee": pilot}, version=answer.version, by=pilot)
+    answer.refresh_from_db()
+    services.save_answer(answer, {"assignee": contributor}, version=answer.version, by=pilot)
+    assigned_to_pilot = answer.history.filter(assignee=pilot).latest()
+    client.force_login(contributor)
+    url = reverse("demarches:answer_restore", args=[answer.pk, assigned_to_pilot.history_id])
+    assert client.post(url).status_code == 302
+    answer.refresh_from_db()
+    assert answer.assignee == contributor
+
+
+def test_a_pilots_restore_brings_back_the_assignment_too(client, pilot, contributor, answer):
+    services.save_answer(answer, {"assignee": contributor}, version=answer.version, by=pilot)
+    unassigned = answer.history.filter(assignee=None).earliest()
+    client.force_login(pilot)
+    client.post(reverse("demarches:answer_restore", args=[answer.pk, unassigned.history_id]))
+    answer.refresh_from_db()
+    assert answer.assignee is None

@@ -331,3 +331,10 @@ def test_the_selection_page_runs_a_bounded_number_of_queries(
     with django_assert_num_queries(12):
         response = client.get(selection_url(cycle))
     assert response.status_code == 200
+
+
+def test_digits_that_are_not_ascii_are_ignored_not_a_server_error(client, cycle, pilot):
+    client.force_login(pilot.person)
+    assert client.post(selection_url(cycle), {"item": "²"}).status_code == 302
+    own_item = reverse("demarches:own_item", args=[cycle.pk])
+    assert client.get(own_item, {"domaine": "²"}).status_code == 200

@@ -33,3 +33,8 @@ def test_a_wrong_length_says_how_many_characters_were_typed():
 def test_letters_are_refused():
     with pytest.raises(ValidationError):
         validate_siret("7328293200007A")
+
+
+def test_digits_that_are_not_ascii_are_refused_like_letters():
+    with pytest.raises(ValidationError):
+        validate_siret("²" * 14)

@@ -264,3 +264,11 @@ def test_a_structure_that_withdrew_is_enrolled_again_on_its_row(
         status=Session.Status.CANCELLED
     )
     assert planned.count() == 2
+
+
+def test_digits_that_are_not_ascii_pick_no_structure_instead_of_a_server_error(
+    client, facilitator, parcours
+):
+    client.force_login(facilitator.person)
+    assert client.get(enrol_url(parcours), {"structure": "²"}).status_code == 200
+    assert client.post(enrol_url(parcours), {"structure": "²"}).status_code == 200
