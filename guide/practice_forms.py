@@ -11,6 +11,7 @@ from guide import practices
 from guide.models import Domain, Guide, Practice, PracticeResource, Theme
 from members.models import Membership
 from progress.lib import uploads
+from progress.lib.forms import LinkOrFileMixin
 
 # --- The list's filters ----------------------------------------------------------------------
 
@@ -174,7 +175,7 @@ def _guide_label(guide: Guide) -> str:
 MAX_UPLOAD_SIZE = uploads.MAX_UPLOAD_SIZE
 
 
-class ResourceForm(forms.ModelForm):
+class ResourceForm(LinkOrFileMixin, forms.ModelForm):
     url = forms.URLField(
         label=_("Link"),
         required=False,
@@ -202,18 +203,6 @@ class ResourceForm(forms.ModelForm):
         if isinstance(upload, UploadedFile):  # not when no file, or the one already stored
             uploads.validate_upload(upload, max_size=MAX_UPLOAD_SIZE)
         return upload
-
-    def clean(self):
-        data = super().clean()
-        if "url" in self.errors or "file" in self.errors:
-            return data
-        has_url, has_file = bool(data.get("url")), bool(data.get("file"))
-        # The error goes on a field, which also spares the same rule's model constraint.
-        if has_url and has_file:
-            self.add_error("url", _("Give either a link or a file, not both."))
-        elif not (has_url or has_file):
-            self.add_error("url", _("Give a link or a file."))
-        return data
 
 
 ResourceFormSet = forms.inlineformset_factory(

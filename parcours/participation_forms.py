@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parcours.models import Feedback, Parcours, Resource, Session
 from progress.lib import uploads
+from progress.lib.forms import LinkOrFileMixin
 
 # --- A resource ------------------------------------------------------------------------------
 
@@ -20,7 +21,7 @@ def session_label(session: Session) -> str:
     }
 
 
-class ResourceForm(forms.ModelForm):
+class ResourceForm(LinkOrFileMixin, forms.ModelForm):
     url = forms.URLField(
         label=_("Link"),
         required=False,
@@ -51,18 +52,6 @@ class ResourceForm(forms.ModelForm):
         if isinstance(upload, UploadedFile):
             uploads.validate_upload(upload)
         return upload
-
-    def clean(self):
-        data = super().clean()
-        if "url" in self.errors or "file" in self.errors:
-            return data
-        has_url, has_file = bool(data.get("url")), bool(data.get("file"))
-        # The error goes on a field, which also spares the same rule's model constraint.
-        if has_url and has_file:
-            self.add_error("url", _("Give either a link or a file, not both."))
-        elif not (has_url or has_file):
-            self.add_error("url", _("Give a link or a file."))
-        return data
 
 
 # --- Feedback --------------------------------------------------------------------------------

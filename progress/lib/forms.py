@@ -42,3 +42,19 @@ def parse_id(value) -> int | None:
     if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 19:
         return int(value)
     return None
+
+
+class LinkOrFileMixin:
+    """For a model form with `url` and `file` fields: a resource is a link or a file, exactly
+    one. The error goes on a field, which also spares the same rule's model constraint."""
+
+    def clean(self):
+        data = super().clean()
+        if "url" in self.errors or "file" in self.errors:
+            return data
+        has_url, has_file = bool(data.get("url")), bool(data.get("file"))
+        if has_url and has_file:
+            self.add_error("url", _("Give either a link or a file, not both."))
+        elif not (has_url or has_file):
+            self.add_error("url", _("Give a link or a file."))
+        return data
