@@ -154,7 +154,7 @@ def _previous_objective(answer: Answer) -> str | None:
     if before.target_1y is None:
         return before.objective_1y
     target = _("target: %(value)s") % {
-        "value": f"{floatformat(before.target_1y, -2)} {answer.unit_label}".strip()
+        "value": f"{floatformat(before.target_1y, -2)} {answer.unit_suffix}".strip()
     }
     return f"{before.objective_1y} ({target})" if before.objective_1y else target
 

@@ -69,7 +69,7 @@ def display(field: models.Field, value, related: dict | None = None) -> str:
         return _("Yes") if value else _("No")
     if isinstance(field, models.DecimalField):
         value = value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
-        return formats.number_format(value)
+        return formats.number_format(value, force_grouping=True)
     if isinstance(field, models.DateField):
         return formats.date_format(value)
     if isinstance(field, models.FileField):

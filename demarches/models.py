@@ -358,6 +358,11 @@ class Answer(models.Model):
         return Item.Unit(self.unit).label if self.unit else ""
 
     @property
+    def unit_suffix(self) -> str:
+        """What follows a figure: "45 %", "2 300 kWh", but "41" for a count, not "41 nombre"."""
+        return "" if self.unit == Item.Unit.COUNT else self.unit_label
+
+    @property
     def code(self) -> str:
         """The guide's code, or for the structure's own item a stable code of its own."""
         return f"{self.domain.code}.S{self.pk}" if self.is_own else self.item.code
