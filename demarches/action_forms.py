@@ -16,7 +16,7 @@ from demarches.models import Action, Cycle
 from guide.models import Theme
 from members.models import Role, User
 from progress.lib import uploads
-from progress.lib.forms import NumberField
+from progress.lib.forms import DateInput, NumberField
 
 
 def structure_people(cycle: Cycle, *, also: Q | None = None):
@@ -88,10 +88,6 @@ class ActionFilterForm(forms.Form):
 # --- An action -------------------------------------------------------------------------------
 
 
-def _date_input():
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
 # The fields a contributor who carries the action may not change: who carries it, and what it
 # is for. The pilot pair decides those.
 LEAD_FIELDS = ("answers", "owner", "owner_name")
@@ -138,10 +134,10 @@ class ActionForm(forms.ModelForm):
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "answers": forms.CheckboxSelectMultiple,
-            "starts_on": _date_input(),
-            "due_on": _date_input(),
-            "done_on": _date_input(),
-            "checked_on": _date_input(),
+            "starts_on": DateInput(),
+            "due_on": DateInput(),
+            "done_on": DateInput(),
+            "checked_on": DateInput(),
             "check_note": forms.Textarea(attrs={"rows": 3}),
             "check_file": forms.FileInput,  # no link to the stored file: it is not public
         }

@@ -9,12 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from demarches.models import Cycle, Step
 from guide.models import Guide
 from members.models import Structure
+from progress.lib.forms import DateInput
 
 STEP_NUMBERS = {int(step) for step in Step}
-
-
-def date_input():
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class GuideChoiceField(forms.ModelChoiceField):
@@ -35,7 +32,7 @@ class StartCycleForm(forms.Form):
     ag_on = forms.DateField(
         label=_("Planned AG date"),
         required=False,
-        widget=date_input(),
+        widget=DateInput(),
         help_text=_("Optional: you can set it later."),
     )
 
@@ -74,7 +71,7 @@ class CycleForm(forms.ModelForm):
     class Meta:
         model = Cycle
         fields = ["ag_on", "guide"]
-        widgets = {"ag_on": date_input()}
+        widgets = {"ag_on": DateInput()}
         field_classes = {"guide": GuideChoiceField}
 
     def __init__(self, *args, **kwargs):
@@ -104,7 +101,7 @@ class MarkStepForm(forms.Form):
     done = forms.TypedChoiceField(
         label=_("Done"), choices=[("1", _("Done")), ("0", _("Not done"))], coerce=int
     )
-    done_on = forms.DateField(label=_("Done on"), required=False, widget=date_input())
+    done_on = forms.DateField(label=_("Done on"), required=False, widget=DateInput())
 
     def clean_done_on(self):
         done_on = self.cleaned_data["done_on"] or timezone.localdate()

@@ -3,7 +3,6 @@ the history pages list the changes of each version, and the conflict screen comp
 someone typed with what another person saved meanwhile, the same way."""
 
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import PurePath
 
 from django.core.paginator import Paginator
@@ -11,6 +10,8 @@ from django.db import models
 from django.utils import formats
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+
+from progress.lib.forms import plain_number
 
 # Bookkeeping, or what only the selection changes: never shown as a change.
 HIDDEN_FIELDS = {
@@ -68,8 +69,7 @@ def display(field: models.Field, value, related: dict | None = None) -> str:
     if isinstance(field, models.BooleanField):
         return _("Yes") if value else _("No")
     if isinstance(field, models.DecimalField):
-        value = value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
-        return formats.number_format(value, force_grouping=True)
+        return plain_number(value, grouping=True)
     if isinstance(field, models.DateField):
         return formats.date_format(value)
     if isinstance(field, models.FileField):

@@ -7,20 +7,14 @@ from django.utils.translation import gettext_lazy as _
 
 from demarches import services
 from demarches.models import Cycle, Milestone, Presentation
-
-
-# The plan proposed to a structure that has none: each milestone, weeks before the AG. The
-# guide asks for the démarche to be discussed with the staff and the bureau or CA before it
-# is presented at the AG (seeds/002, 2.2).
-def date_input():
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+from progress.lib.forms import DateInput
 
 
 class MilestoneForm(forms.ModelForm):
     class Meta:
         model = Milestone
         fields = ["kind", "title", "due_on", "done_on"]
-        widgets = {"due_on": date_input(), "done_on": date_input()}
+        widgets = {"due_on": DateInput(), "done_on": DateInput()}
         help_texts = {
             "title": _("Optional, except for another kind of milestone."),
             "done_on": _("Leave empty until it is done."),
@@ -56,7 +50,7 @@ class DefaultPlanForm(forms.Form):
     """Propose the default plan, dated backwards from the AG; asks for the AG's date when
     the cycle has none yet."""
 
-    ag_on = forms.DateField(label=_("Planned AG date"), widget=date_input())
+    ag_on = forms.DateField(label=_("Planned AG date"), widget=DateInput())
 
     def __init__(self, *args, cycle: Cycle, **kwargs):
         super().__init__(*args, **kwargs)
@@ -86,7 +80,7 @@ class PresentationForm(forms.ModelForm):
     class Meta:
         model = Presentation
         fields = ["kind", "held_on", "notes"]
-        widgets = {"held_on": date_input(), "notes": forms.Textarea(attrs={"rows": 4})}
+        widgets = {"held_on": DateInput(), "notes": forms.Textarea(attrs={"rows": 4})}
         help_texts = {"notes": _("Who was there, what was said, what to adjust.")}
 
     def __init__(self, *args, cycle: Cycle, by=None, **kwargs):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from members import tasks
 from members.models import Membership, Role, Structure, User
 from members.validators import normalise_siret
+from progress.lib.forms import DateInput
 
 
 def lockout_username(request, credentials) -> str:
@@ -116,7 +117,7 @@ class HandOverForm(forms.Form):
     on = forms.DateField(
         label=_("From"),
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
 
     def __init__(self, *args, structure, **kwargs):

@@ -131,10 +131,7 @@ class StructureQuerySet(models.QuerySet):
         return self.prefetch_related(
             models.Prefetch(
                 "roles",
-                queryset=Role.objects.active()
-                .filter(kind__in=Role.PAIR_KINDS)
-                .select_related("person")
-                .order_by("-kind"),
+                queryset=Role.objects.pair().select_related("person").order_by("-kind"),
                 to_attr="pair",
             )
         )
@@ -263,6 +260,10 @@ class RoleQuerySet(models.QuerySet):
 
     def of_structures(self):
         return self.filter(structure__isnull=False)
+
+    def pair(self):
+        """The active pilots and co-pilots: the pairs that carry the démarches."""
+        return self.active().filter(kind__in=Role.PAIR_KINDS)
 
 
 class Role(models.Model):

@@ -116,8 +116,8 @@ def _pair_by_role(session: Session) -> list[Expected]:
     """An individual meeting with a structure that is not (or no longer) enrolled: its
     current pilot pair."""
     roles = (
-        Role.objects.active()
-        .filter(structure=session.structure_id, kind__in=Role.PAIR_KINDS)
+        Role.objects.pair()
+        .filter(structure=session.structure_id)
         .select_related("person", "structure")
     )
     return sorted(

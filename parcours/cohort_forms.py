@@ -13,17 +13,13 @@ from guide.models import Guide, Theme
 from members.models import Network, Role, Structure, User
 from parcours import plans, services
 from parcours.models import Parcours
-from progress.lib.forms import NumberField, parse_id
+from progress.lib.forms import DateInput, NumberField, parse_id
 
 DEFAULT_COMMITMENT = _(
     "7 half-day collective sessions and 2 individual meetings over 8 to 10 months; the "
     "pilot–co-pilot pair takes part together in the collective sessions, leads times of "
     "sharing inside the structure between sessions, and gets the structure moving."
 )
-
-
-def _date_input():
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ThemeChoiceField(forms.ModelMultipleChoiceField):
@@ -74,8 +70,8 @@ class ParcoursForm(forms.ModelForm):
             "commitment",
         ]
         widgets = {
-            "starts_on": _date_input(),
-            "ends_on": _date_input(),
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
             "description": forms.Textarea(attrs={"rows": 4}),
             "commitment": forms.Textarea(attrs={"rows": 3}),
         }
@@ -139,7 +135,7 @@ class CreateParcoursForm(ParcoursForm):
     first_on = forms.DateField(
         label=_("Date of the first session"),
         required=False,
-        widget=_date_input(),
+        widget=DateInput(),
         help_text=_("The start of the parcours if left empty."),
     )
     at = forms.TimeField(

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from guide.models import Guide
 from members.models import Network, Role, Structure, User
+from parcours import services
 from parcours.models import (
     Attendance,
     Enrolment,
@@ -54,14 +55,6 @@ def _at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=PARIS)
 
 
-def _pair(structure: Structure):
-    roles = {
-        role.kind: role.person
-        for role in Role.objects.active().filter(structure=structure, kind__in=Role.PAIR_KINDS)
-    }
-    return roles.get(Role.Kind.PILOT), roles.get(Role.Kind.COPILOT)
-
-
 def _sessions(parcours, first: datetime.date, count: int, every_weeks: int = 5) -> list[Session]:
     titles = DEFAULT_PLAN.titles(count)
     return [
@@ -83,7 +76,8 @@ def _enrol(parcours, names, *, on) -> list[Enrolment]:
     enrolments = []
     for name in names:
         structure = Structure.objects.get(name=name)
-        pilot, copilot = _pair(structure)
+        pair = services.pair_of(structure)
+        pilot, copilot = pair.get(Role.Kind.PILOT), pair.get(Role.Kind.COPILOT)
         if pilot is None:
             continue
         enrolment = Enrolment.objects.create(

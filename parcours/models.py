@@ -171,11 +171,7 @@ class SessionQuerySet(models.QuerySet):
         or co-pilot, that structure's individual meetings, and every session of the parcours
         of the networks they facilitate. Nothing else, whoever they are (a platform admin
         included)."""
-        pair_structures = (
-            Role.objects.active()
-            .filter(person=person, kind__in=Role.PAIR_KINDS)
-            .values("structure")
-        )
+        pair_structures = Role.objects.pair().filter(person=person).values("structure")
         enrolled = Enrolment.objects.active().filter(structure__in=pair_structures)
         return self.filter(
             Q(kind=Session.Kind.COLLECTIVE, parcours__in=enrolled.values("parcours"))

@@ -39,7 +39,7 @@ def own_structures(user) -> QuerySet:
 
 def pair_structures(user) -> QuerySet:
     """The structures whose pilot or co-pilot the person is (as a subquery)."""
-    return Role.objects.active().filter(person=user, kind__in=Role.PAIR_KINDS).values("structure")
+    return Role.objects.pair().filter(person=user).values("structure")
 
 
 def _shared_or_of(structures) -> Q:

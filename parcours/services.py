@@ -70,7 +70,7 @@ def create_parcours(
 
 def pair_of(structure: Structure) -> dict:
     """The structure's active pilot and co-pilot, as {"pilot": …, "copilot": …}."""
-    roles = Role.objects.active().filter(structure=structure, kind__in=Role.PAIR_KINDS)
+    roles = Role.objects.pair().filter(structure=structure)
     return {role.kind: role.person for role in roles.select_related("person")}
 
 

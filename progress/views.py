@@ -20,9 +20,8 @@ def home(request):
     # networks: two queries, however many roles the person holds.
     pairs: dict[int, list[Role]] = {}
     for member in (
-        Role.objects.active()
+        Role.objects.pair()
         .filter(structure__in=[r.structure_id for r in roles if r.structure_id])
-        .filter(kind__in=Role.PAIR_KINDS)
         .select_related("person")
         .order_by("-kind")  # "pilot" sorts after "copilot": pilot first
     ):

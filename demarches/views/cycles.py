@@ -107,8 +107,8 @@ def cycle(request, pk):
             "cycle": cycle,
             "states": states,
             "current": steps.current_step(states),
-            "pair": Role.objects.active()
-            .filter(structure_id=cycle.structure_id, kind__in=Role.PAIR_KINDS)
+            "pair": Role.objects.pair()
+            .filter(structure_id=cycle.structure_id)
             .select_related("person")
             .order_by("-kind"),  # the pilot, then the co-pilot
             "milestones": cycle.milestones.all(),

@@ -43,8 +43,8 @@ def plan(request, pk):
             _saved(request, form, form.save())
             return redirect("demarches:plan", cycle.pk)
     pair = (
-        Role.objects.active()
-        .filter(structure=cycle.structure, kind__in=Role.PAIR_KINDS)
+        Role.objects.pair()
+        .filter(structure=cycle.structure)
         .select_related("person")
         .order_by("-kind")  # the pilot, then the co-pilot
     )

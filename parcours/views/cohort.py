@@ -81,9 +81,7 @@ def detail(request, pk):
         Role.objects.active().filter(person=user).values_list("structure_id", flat=True)
     )
     led_structures = set(
-        Role.objects.active()
-        .filter(person=user, kind__in=Role.PAIR_KINDS)
-        .values_list("structure_id", flat=True)
+        Role.objects.pair().filter(person=user).values_list("structure_id", flat=True)
     )
     sessions = list(
         parcours.sessions.select_related("structure")

@@ -8,6 +8,24 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 
+class DateInput(forms.DateInput):
+    """The browser's own date picker: it sends and expects ISO dates."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def plain_number(value: Decimal, *, grouping: bool = False) -> str:
+    """A stored decimal as people write it: 12.50 reads 12,5 in French, 100 stays 100 (not
+    1E+2); with `grouping`, thousands apart (1 500) for reading rather than editing."""
+    exact = value == value.to_integral()
+    return formats.number_format(
+        value.quantize(Decimal(1)) if exact else value.normalize(), force_grouping=grouping
+    )
+
+
 class NumberField(forms.DecimalField):
     """A number as people type it: "12,5", "1 250", "1 200,50 €", or "12.5". In French a comma
     marks the decimals (a dot then only groups thousands); in English, the dot does."""
@@ -30,9 +48,7 @@ class NumberField(forms.DecimalField):
 
     def prepare_value(self, value):
         if isinstance(value, Decimal) and value.is_finite():
-            # 12.50 reads 12,5 in French; 100 stays 100 (not 1E+2).
-            exact = value == value.to_integral()
-            return formats.number_format(value.quantize(Decimal(1)) if exact else value.normalize())
+            return plain_number(value)
         return value
 
 
