@@ -559,3 +559,38 @@ class Presentation(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.held_on}"
+
+
+class AgDebate(models.Model):
+    """Step 11: the time of exchange the guide asks for at the AG. Before, the questions put
+    to the assembly (printed on the debate sheet); after, what the AG said and the
+    adjustments decided, shown in the démarche and in next year's report."""
+
+    cycle = models.OneToOneField(Cycle, models.CASCADE, related_name="ag_debate")
+    questions = models.TextField(
+        _("questions put to the assembly"), blank=True, help_text=_("One question per line.")
+    )
+    held_on = models.DateField(_("AG held on"), null=True, blank=True)
+    remarks = models.TextField(_("the AG's remarks"), blank=True)
+    adjustments = models.TextField(_("adjustments decided"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("AG debate")
+        verbose_name_plural = _("AG debates")
+
+    def __str__(self):
+        return f"{self.cycle} · AG"
+
+    @property
+    def question_list(self) -> list[str]:
+        return [line.strip() for line in self.questions.splitlines() if line.strip()]
+
+    @property
+    def is_recorded(self) -> bool:
+        """The AG's remarks or adjustments are written down."""
+        return bool(self.remarks.strip() or self.adjustments.strip())

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "guide",
     "demarches",
     "parcours",
+    "reports",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -144,7 +145,11 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
+# Uploaded files and reports are never served from MEDIA_URL: every download goes through a
+# permission-checked view.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# A test may slow the report task down after its layout, to kill a worker mid-task.
+REPORTS_PAUSE_AFTER_LAYOUT = float(os.environ.get("REPORTS_PAUSE_AFTER_LAYOUT", "0"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -192,9 +197,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "progress.tasks.purge_abandoned_imports",
         "schedule": 60 * 60 * 6,
     },
+    "resume-interrupted-reports": {
+        "task": "reports.tasks.resume_interrupted",
+        "schedule": 60 * 5,
+    },
 }
 # Redis redelivers an unacknowledged task after this delay: longer than any task may run.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", 60 * 60))
+}
 
 # Content-Security-Policy: no inline script or style anywhere, everything served from here.
 CONTENT_SECURITY_POLICY = {
@@ -234,5 +245,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -15,6 +15,7 @@ from django.utils import timezone
 from guide.models import PracticeResource
 from members.models import Invitation, Role
 from parcours.models import CalendarFeed, Resource
+from reports.models import Report
 from tests.demarches.factories import (
     ActionFactory,
     AnswerFactory,
@@ -60,6 +61,7 @@ class World:
     parcours_resource: object
     testimonial: object
     feed: object
+    report: object
 
 
 @pytest.fixture
@@ -110,7 +112,17 @@ def world(db):
         MilestoneFactory(cycle=cycle),
         PresentationFactory(cycle=cycle),
         *_parcours(network_role.network, structure, people),
+        _report(cycle),
     )
+
+
+def _report(cycle):
+    """A ready version of the cycle's full AG report."""
+    report = Report.objects.create(
+        kind=Report.Kind.FULL, cycle=cycle, year=cycle.year, status=Report.Status.READY, number=1
+    )
+    report.file.save("rapport-ag-v1.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+    return report
 
 
 def _parcours(network, structure, people):
@@ -155,6 +167,9 @@ GROUPS = {
     # The pilot pair, and the contributor the answer and the action are assigned to
     "editors": ["pilot", "copilot", "contributor"],
     "author_and_facilitator": ["pilot", "facilitator"],
+    # Those who read a structure's reports: its pilot pair and board members
+    "report_readers": ["pilot", "copilot", "board_member"],
+    "report_readers_and_facilitator": ["pilot", "copilot", "board_member", "facilitator"],
 }
 
 # url name → (method, how to build its kwargs, expected status per actor)
@@ -286,6 +301,16 @@ MATRIX = {
     "parcours:feed_settings": ("get", None, status(logged_in=200)),
     # A secret URL for calendar apps, which cannot log in: the token is the key.
     "parcours:feed": ("get", "feed", status(everyone=200)),
+    # Reports: the pilot pair and the board read a structure's reports; the network's
+    # facilitator lists them (the structure shares a summary) but reads only the synthesis,
+    # and the full report once the structure shares the full démarche (tests/reports).
+    "reports:cycle_reports": ("get", "cycle", status(report_readers_and_facilitator=200)),
+    "reports:request": ("post", "cycle", status(leads=302)),
+    "reports:network_reports": ("get", "network", status(facilitator=200)),
+    "reports:report": ("get", "report", status(report_readers=200)),
+    "reports:download": ("get", "report", status(report_readers=200)),
+    "reports:freeze": ("post", "report", status(leads=302)),
+    "reports:delete": ("post", "report", status(leads=302)),
 }
 
 KWARGS = {
@@ -321,6 +346,8 @@ KWARGS = {
     "parcours_resource": lambda w: {"pk": w.parcours_resource.pk},
     "testimonial": lambda w: {"pk": w.testimonial.pk},
     "feed": lambda w: {"token": w.feed.token},
+    "network": lambda w: {"pk": w.session.parcours.network_id},
+    "report": lambda w: {"pk": w.report.pk},
 }
 
 
@@ -356,6 +383,8 @@ def request_as(client, world, name, actor):
     data = {}
     if name == "members:switch_role" and actor != "anonymous":
         data = {"role": world.people[actor].roles.first().pk}
+    if name == "reports:request":
+        data = {"kind": "full"}
     if name == "set_language":
         data = {"language": "fr"}
     return client.get(url) if method == "get" else client.post(url, data)
