@@ -13,6 +13,8 @@ class Document:
     template: str
     context: Callable  # report → template context
     file_stem: Callable  # report → the PDF's name, without the version
+    # Stylesheets of static/reports/ added to pdf.css, which every document uses.
+    stylesheets: tuple[str, ...] = ()
 
 
 def _cycle_stem(prefix):
@@ -37,5 +39,6 @@ def for_kind(kind: str) -> Document:
             "reports/pdf/network.html",
             network_report.context,
             lambda report: f"rapport-activite-{slugify(report.network.name)}-{report.year}",
+            stylesheets=("network.css",),
         ),
     }[kind]

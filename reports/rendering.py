@@ -26,7 +26,7 @@ FONT_FACES = [
     ("normal", 700, "SourceSansPro-Bold.ttf"),
     ("italic", 700, "SourceSansPro-BoldIt.ttf"),
 ]
-STYLESHEET = settings.BASE_DIR / "static" / "reports" / "pdf.css"
+STYLESHEETS = settings.BASE_DIR / "static" / "reports"
 # Where the version line goes; left out of the digest so that the same data gives the same
 # digest, whatever the day or the version number.
 STAMP = "<!--report-stamp-->"
@@ -76,13 +76,16 @@ class Pdf:
     pages: int
 
 
-def pdf(source: str) -> Pdf:
-    """The PDF of a document's final HTML."""
+def pdf(source: str, stylesheets: tuple[str, ...] = ()) -> Pdf:
+    """The PDF of a document's final HTML, with pdf.css and the document's own stylesheets."""
     weasyprint, FontConfiguration = _weasyprint()
     fonts = FontConfiguration()
     stylesheets = [
         weasyprint.CSS(string=font_faces_css(), font_config=fonts),
-        weasyprint.CSS(filename=str(STYLESHEET), font_config=fonts),
+        *(
+            weasyprint.CSS(filename=str(STYLESHEETS / name), font_config=fonts)
+            for name in ("pdf.css", *stylesheets)
+        ),
     ]
     document = weasyprint.HTML(string=source, base_url=str(settings.BASE_DIR)).render(
         stylesheets=stylesheets, font_config=fonts, pdf_variant="pdf/ua-1"

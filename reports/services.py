@@ -106,7 +106,8 @@ def build(report_id: int) -> Report | None:
             "number": claim.number,
             "date": date_format(timezone.localtime(), "j F Y à H:i"),
         }
-    content = rendering.pdf(rendering.stamped(source, stamp))
+    stylesheets = documents.for_kind(report.kind).stylesheets
+    content = rendering.pdf(rendering.stamped(source, stamp), stylesheets)
     if settings.REPORTS_PAUSE_AFTER_LAYOUT:
         time.sleep(settings.REPORTS_PAUSE_AFTER_LAYOUT)
     return _finish(report, number=claim.number, content=content, digest=digest)
