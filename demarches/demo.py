@@ -5,10 +5,18 @@ import datetime
 from decimal import Decimal
 
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from demarches import services
-from demarches.models import Action, Answer, Cycle, Milestone, Presentation, ThemeChoice
+from demarches import debate, services
+from demarches.models import (
+    Action,
+    AgDebate,
+    Answer,
+    Cycle,
+    Milestone,
+    Presentation,
+    ThemeChoice,
+)
 from guide.models import Guide
 from members.models import Membership, Structure, User
 
@@ -155,6 +163,8 @@ def _jardins(structure: Structure, guide: Guide) -> None:
             )
         else:
             _presentations(cycle, ag_on)
+            if year == 2025:
+                _ag_debate(cycle, ag_on, by=pilot)
             services.mark_step(cycle, 12, by=pilot, on=ag_on + datetime.timedelta(days=20))
             _backdate(cycle, ag_on)
         previous = cycle
@@ -271,6 +281,31 @@ def _presentations(cycle, ag_on) -> None:
         Presentation.objects.create(
             cycle=cycle, kind=kind, held_on=ag_on - datetime.timedelta(weeks=before), notes=notes
         )
+
+
+def _ag_debate(cycle, ag_on, *, by) -> None:
+    """What the AG of 2025's démarche said: 2026's démarche recalls it."""
+    with translation.override("fr"):
+        questions = "\n".join(debate.default_questions(cycle))
+    recorded_at = datetime.datetime.combine(
+        ag_on + datetime.timedelta(days=3), datetime.time(18), tzinfo=datetime.UTC
+    )
+    debate_row = AgDebate.objects.create(
+        cycle=cycle,
+        questions=questions,
+        held_on=ag_on,
+        remarks="Les adhérents saluent le collège des usagers et le diagnostic énergie.\n"
+        "Plusieurs bénévoles trouvent l'accueil encore trop informel : ils demandent un "
+        "point sur le bénévolat l'an prochain.\n"
+        "Des usagers souhaitent être associés au choix des cultures.",
+        adjustments="Objectif d'heures de bénévolat relevé à 2 800 heures.\n"
+        "Une boîte à idées des usagers ajoutée au plan d'action.\n"
+        "La journée portes ouvertes, abandonnée, est remplacée par le compost partagé avec le "
+        "quartier.",
+        updated_by=by,
+    )
+    # Written down a few days after the AG, not on the day the demo was loaded.
+    AgDebate.objects.filter(pk=debate_row.pk).update(created_at=recorded_at, updated_at=recorded_at)
 
 
 def _other_structures(guide: Guide) -> None:

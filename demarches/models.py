@@ -440,6 +440,15 @@ class ActionQuerySet(models.QuerySet):
     def owned_by(self, user):
         return self.filter(owner=user)
 
+    def count_by_status(self) -> dict[str, int]:
+        """Status → number of actions, every status included, in one query."""
+        return self.aggregate(
+            **{
+                status: models.Count("pk", filter=Q(status=status))
+                for status in Action.Status.values
+            }
+        )
+
 
 class Action(models.Model):
     """Step 8: what the structure will do to reach its objectives. Once done, the check

@@ -4,6 +4,7 @@ from demarches.views import (
     actions,
     answers,
     cycles,
+    debate,
     history,
     plan,
     presentations,
@@ -60,6 +61,9 @@ urlpatterns = [
     path("demarches/<int:pk>/presentations/", presentations.presentations, name="presentations"),
     path("presentations/<int:pk>/", presentations.edit, name="presentation_edit"),
     path("presentations/<int:pk>/supprimer/", presentations.delete, name="presentation_delete"),
+    # Step 11: the questions put to the AG, the sheet printed for it, what it said
+    path("demarches/<int:pk>/debat-ag/", debate.ag_debate, name="ag_debate"),
+    path("demarches/<int:pk>/debat-ag/fiche/", debate.sheet, name="ag_debate_sheet"),
     # Step 9: the steering table as .xlsx, out and back in
     path("demarches/<int:pk>/tableau/", transfer.transfer, name="transfer"),
     path("demarches/<int:pk>/tableau.xlsx", transfer.export, name="export"),

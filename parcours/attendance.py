@@ -3,6 +3,7 @@ participant's check-in, apologies sent in advance); the follow-up of the absente
 attendance matrix that makes erosion visible; the notes for the network's board."""
 
 import datetime
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import quote
@@ -412,7 +413,6 @@ def _cell(enrolment: Enrolment, session: Session, statuses: dict, *, is_held: bo
 
 def matrix(parcours: Parcours, now: datetime.datetime | None = None) -> Matrix:
     """Structures (active and withdrawn) × collective sessions, in three queries."""
-    now = now or timezone.now()
     sessions = list(parcours.sessions.collective().order_by("starts_at", "number"))
     enrolments = list(parcours.enrolments.select_related("structure"))
     statuses = {
@@ -421,6 +421,31 @@ def matrix(parcours: Parcours, now: datetime.datetime | None = None) -> Matrix:
             session__parcours=parcours, session__kind=Session.Kind.COLLECTIVE
         ).values_list("session_id", "person_id", "status")
     }
+    return _matrix(sessions, enrolments, statuses, now or timezone.now())
+
+
+def matrices(parcours: Iterable[Parcours], now: datetime.datetime | None = None) -> dict:
+    """The matrix of each parcours (parcours id → Matrix), in three queries whatever their
+    number: the network's activity report reads every parcours of the year."""
+    ids = [p.pk for p in parcours]
+    sessions, enrolments = defaultdict(list), defaultdict(list)
+    for session in (
+        Session.objects.collective().filter(parcours__in=ids).order_by("starts_at", "number")
+    ):
+        sessions[session.parcours_id].append(session)
+    for enrolment in Enrolment.objects.filter(parcours__in=ids).select_related("structure"):
+        enrolments[enrolment.parcours_id].append(enrolment)
+    statuses = {
+        (session_id, person_id): status
+        for session_id, person_id, status in Attendance.objects.filter(
+            session__parcours__in=ids, session__kind=Session.Kind.COLLECTIVE
+        ).values_list("session_id", "person_id", "status")
+    }
+    now = now or timezone.now()
+    return {pk: _matrix(sessions[pk], enrolments[pk], statuses, now) for pk in ids}
+
+
+def _matrix(sessions: list, enrolments: list, statuses: dict, now: datetime.datetime) -> Matrix:
     columns = [Column(session, is_held=session.starts_at <= now) for session in sessions]
     rows = []
     for enrolment in enrolments:

@@ -202,9 +202,17 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60 * 5,
     },
 }
-# Redis redelivers an unacknowledged task after this delay: longer than any task may run.
+# Redis redelivers an unacknowledged task (its worker died) after this delay: longer than any
+# task may run.
+_VISIBILITY_TIMEOUT = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", 60 * 60))
+# Workers look for such tasks every interval × throttle seconds (kombu's default: 10 × 10):
+# never less often than the timeout itself, so that a short timeout (the test that kills a
+# worker) is not stretched to 100 s, while the hour of production keeps kombu's cadence.
+_RESTORE_INTERVAL = max(1, min(10, _VISIBILITY_TIMEOUT))
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", 60 * 60))
+    "visibility_timeout": _VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": _RESTORE_INTERVAL,
+    "unacked_restore_throttle": max(1, min(10, _VISIBILITY_TIMEOUT // _RESTORE_INTERVAL)),
 }
 
 # Content-Security-Policy: no inline script or style anywhere, everything served from here.

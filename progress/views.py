@@ -11,6 +11,8 @@ from demarches.models import Cycle
 from members.context_processors import acting_role_of, active_roles_of
 from members.models import Membership, Role
 from progress.celery import app as celery_app
+from reports.models import Report
+from reports.rules import READERS
 
 
 @login_required
@@ -40,11 +42,35 @@ def home(request):
             pk=Subquery(latest.values("pk")[:1]),
         )
     }
+    frozen = _latest_frozen_reports(roles)
     for role in roles:
         role.pair = pairs.get(role.structure_id, [])
         role.member_count = member_counts.get(role.network_id, 0)
         role.cycle = cycles.get(role.structure_id)
+        role.frozen_reports = frozen.get(role.structure_id, []) if role.kind in READERS else []
     return render(request, "home.html", {"roles": roles, "demarche": _my_demarche(request, cycles)})
+
+
+def _latest_frozen_reports(roles) -> dict[int, list[Report]]:
+    """For each structure where the person reads the reports (board, pilot pair): the latest
+    version frozen for an AG of each kind, full report first. One query for all of them."""
+    structures = [r.structure_id for r in roles if r.structure_id and r.kind in READERS]
+    if not structures:
+        return {}
+    latest = (
+        Report.objects.frozen()
+        .filter(cycle__structure=OuterRef("cycle__structure"), kind=OuterRef("kind"))
+        .order_by("-year", "-frozen_for", "-number")
+    )
+    found: dict[int, list[Report]] = {}
+    for report in (
+        Report.objects.frozen()
+        .filter(cycle__structure__in=structures, pk=Subquery(latest.values("pk")[:1]))
+        .select_related("cycle")
+        .order_by("kind")  # "full" before "synthesis"
+    ):
+        found.setdefault(report.cycle.structure_id, []).append(report)
+    return found
 
 
 def _my_demarche(request, cycles) -> dict | None:

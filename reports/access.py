@@ -44,7 +44,7 @@ def report(request, pk: int, *, manage: bool = False) -> Report:
     )
     found = get_object_or_404(
         Report.objects.filter(scope).select_related(
-            "cycle__structure", "network", "same_as", "requested_by", "frozen_by"
+            "cycle__structure", "cycle__guide", "network", "same_as", "requested_by", "frozen_by"
         ),
         pk=pk,
     )
@@ -57,3 +57,13 @@ def report(request, pk: int, *, manage: bool = False) -> Report:
         )
         _require(user, perm, subject)
     return found
+
+
+def readable_kinds(user, cycle: Cycle) -> list[str]:
+    """The kinds of the cycle's reports the person may read: a fixed number of permission
+    checks, however many versions there are."""
+    return [
+        kind
+        for kind in Report.CYCLE_KINDS
+        if user.has_perm("reports.view_report", Report(kind=kind, cycle=cycle, year=cycle.year))
+    ]

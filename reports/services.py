@@ -4,7 +4,8 @@ Building is idempotent: a request already done is left as it is, a request whose
 the same document as an existing version points to that version, and only one worker can
 turn a request into a version (the row is locked when the result is written). A worker
 killed mid-build leaves the request running; the broker hands the task to another worker
-(acks_late), or `resume_interrupted` puts it back in the queue.
+(acks_late), or `resume_interrupted` puts it back in the queue. Each run counts an attempt on
+the request: after MAX_ATTEMPTS it fails with the reason instead of going round forever.
 """
 
 import datetime
@@ -64,12 +65,24 @@ class Claim:
     number: int
 
 
+def _interrupted_reason(attempts: int) -> str:
+    with override("fr"):
+        return _("The build was interrupted %(count)s times; ask for it again.") % {
+            "count": attempts
+        }
+
+
 def _claim(report_id: int) -> Claim | None:
     """Mark the request running (one more attempt) and choose its version number; None when
     there is nothing left to do."""
     with transaction.atomic():
         report = Report.objects.select_for_update().filter(pk=report_id).first()
         if report is None or not report.is_in_flight:
+            return None
+        if report.status == Report.Status.RUNNING and report.attempts >= MAX_ATTEMPTS:
+            # Every attempt so far died with its worker (the broker redelivers the task of a
+            # killed worker): a document that kills the worker must not do so forever.
+            fail(report.pk, _interrupted_reason(report.attempts))
             return None
         report.status = Report.Status.RUNNING
         report.attempts += 1
@@ -108,15 +121,16 @@ def build(report_id: int) -> Report | None:
         }
     stylesheets = documents.for_kind(report.kind).stylesheets
     content = rendering.pdf(rendering.stamped(source, stamp), stylesheets)
+    _set_stage(report, _("Saving the PDF"))
     if settings.REPORTS_PAUSE_AFTER_LAYOUT:
         time.sleep(settings.REPORTS_PAUSE_AFTER_LAYOUT)
     return _finish(report, number=claim.number, content=content, digest=digest)
 
 
-def _finish(report, *, same_as=None, number=None, content=None, digest="") -> Report:
+def _finish(report, *, same_as=None, number=None, content=None, digest="") -> Report | None:
     with transaction.atomic():
-        locked = Report.objects.select_for_update().get(pk=report.pk)
-        if not locked.is_in_flight:  # another worker finished it meanwhile
+        locked = Report.objects.select_for_update().filter(pk=report.pk).first()
+        if locked is None or not locked.is_in_flight:  # another worker finished it meanwhile
             return locked
         locked.status = Report.Status.READY
         locked.stage = ""
@@ -129,10 +143,19 @@ def _finish(report, *, same_as=None, number=None, content=None, digest="") -> Re
             locked.checksum = hashlib.sha256(content.data).hexdigest()
             locked.pages = content.pages
             locked.size = len(content.data)
-            stem = documents.for_kind(report.kind).file_stem(report)
-            locked.file.save(f"{stem}-v{number}.pdf", ContentFile(content.data), save=False)
+            _save_file(locked, documents.for_kind(report.kind).file_stem(report), content)
         locked.save()
     return locked
+
+
+def _save_file(report: Report, stem: str, content: rendering.Pdf) -> None:
+    """Save the PDF under its version's name. A file already there is the leftover of a worker
+    killed between writing the file and committing the row (the version number is free, or we
+    would not be here): it is replaced, not kept beside the new one under another name."""
+    name = report.file.field.generate_filename(report, f"{stem}-v{report.number}.pdf")
+    if report.file.storage.exists(name):
+        report.file.storage.delete(name)
+    report.file.save(name.rsplit("/", 1)[-1], ContentFile(content.data), save=False)
 
 
 def fail(report_id: int, reason: str) -> None:
@@ -153,11 +176,7 @@ def resume_interrupted(now=None) -> int:
     requeued = 0
     for report in stale:
         if report.attempts >= MAX_ATTEMPTS:
-            fail(
-                report.pk,
-                _("The build was interrupted %(count)s times; ask for it again.")
-                % {"count": report.attempts},
-            )
+            fail(report.pk, _interrupted_reason(report.attempts))
             continue
         enqueue(report)
         requeued += 1
@@ -177,6 +196,9 @@ def freeze(report: Report, *, for_date: datetime.date, by) -> Report:
 
 def delete_version(report: Report) -> None:
     """Delete a version that is not frozen (with the requests that pointed to it)."""
+    if report.is_in_flight:
+        # A worker is building it: deleting the row would leave its PDF without a version.
+        raise ValidationError(_("This report is being built; wait until it is ready."))
     report.delete()
     if report.file:
         report.file.delete(save=False)

@@ -5,6 +5,8 @@ from django.db import DatabaseError
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from reports import rendering, services
+
 log = logging.getLogger(__name__)
 
 
@@ -13,13 +15,13 @@ log = logging.getLogger(__name__)
     acks_late=True,
     reject_on_worker_lost=True,
     autoretry_for=(DatabaseError, ConnectionError),
-    max_retries=3,
+    # With the first run, MAX_ATTEMPTS attempts in all: each one counts on the request, and a
+    # request tried that often is given up (services._claim).
+    max_retries=services.MAX_ATTEMPTS - 1,
     retry_backoff=True,
 )
 def build_report(self, report_id: int) -> None:
     """Build a requested report. Idempotent: run twice, it makes one version."""
-    from reports import rendering, services
-
     try:
         services.build(report_id)
     except rendering.LayoutUnavailable as error:
@@ -48,6 +50,4 @@ def build_report(self, report_id: int) -> None:
 
 @shared_task
 def resume_interrupted() -> int:
-    from reports import services
-
     return services.resume_interrupted()

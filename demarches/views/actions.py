@@ -14,10 +14,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from demarches import access, calendars, services
 from demarches.action_forms import ActionFilterForm, ActionForm
 from demarches.models import Action, Answer
+from progress.lib import charts
 
 # The codes of an action's items, in the guide's order, without one query per action.
 LINKED_ANSWERS = Prefetch(
@@ -40,6 +42,7 @@ def action_list(request, pk):
             "filters": filters,
             "actions": actions,
             "totals": _totals(actions),
+            "status_chart": _status_chart(cycle),
             "can_create": request.user.has_perm("demarches.change_cycle", cycle),
         },
     )
@@ -52,6 +55,23 @@ def _totals(actions: list[Action]) -> dict:
         "by_status": [(label, counts[status]) for status, label in Action.Status.choices],
         "budget": sum((action.budget for action in actions if action.budget), Decimal(0)),
     }
+
+
+def _status_chart(cycle) -> charts.Chart | None:
+    """Where the whole plan stands, whatever the filters: one query."""
+    counts = cycle.actions.count_by_status()
+    total = sum(counts.values())
+    if not total:
+        return None
+    return charts.status_chart(
+        [(status, label, counts[status]) for status, label in Action.Status.choices],
+        title=ngettext(
+            "Status of the plan's only action",
+            "Status of the plan's %(count)s actions",
+            total,
+        )
+        % {"count": total},
+    )
 
 
 @login_required

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from demarches import access, progression, services, steps
+from demarches import access, debate, progression, services, steps
 from demarches.cycle_forms import (
     STEP_NUMBERS,
     CycleForm,
@@ -99,6 +99,8 @@ def cycle(request, pk):
     )
     can_read = user.has_perm("demarches.view_cycle", cycle)
     can_lead = user.has_perm("demarches.change_cycle", cycle)
+    # The AG debate is part of the full démarche, not of the overview a summary shares.
+    ag_debate, last_year_debate = debate.for_cycle_page(cycle) if can_read else (None, None)
     today = timezone.localdate()
     return render(
         request,
@@ -117,6 +119,8 @@ def cycle(request, pk):
             "has_next_year": any(other.year == cycle.year + 1 for other in years),
             "can_read": can_read,
             "can_lead": can_lead,
+            "ag_debate": ag_debate,
+            "last_year_debate": last_year_debate,
             "today": today,
         },
     )

@@ -520,9 +520,10 @@ def test_the_list_query_count(client, cycle, pilot, contributor, django_assert_n
         action.answers.set(answers)
     client.force_login(pilot)
     # the request's savepoint and its release, session, user, cycle, the filters' owners and
-    # themes, the actions, their linked items, the roles of the navigation, the permission
-    # for the tabs, the permission to create
-    with django_assert_num_queries(12):
+    # themes, the actions, their linked items, the counts by status of the chart, the roles
+    # of the navigation, the permissions for the tabs and the reports tab, the permission to
+    # create
+    with django_assert_num_queries(14):
         client.get(reverse("demarches:actions", args=[cycle.pk]), {"status": "todo"})
 
 

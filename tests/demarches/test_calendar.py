@@ -162,5 +162,5 @@ def test_calendar_query_count(client, cycle, pilot, django_assert_num_queries, c
     client.force_login(pilot)
     # the request's savepoint and its release, session, user, cycle, milestones,
     # presentations, actions, the roles of the navigation, the permission for the tabs
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         client.get(reverse("demarches:calendar", args=[cycle.pk]), {"mois": "2027-03"})

@@ -428,7 +428,7 @@ def test_the_home_page_runs_the_same_queries_whatever_the_demarche_size(
     client.force_login(pilot.person)
     # savepoint, session, user, roles, pilot pairs, latest démarche of each structure, the 7
     # of the step overview, next milestone, release savepoint
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(17):
         client.get(reverse("home"))
 
 

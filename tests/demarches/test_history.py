@@ -165,7 +165,7 @@ def test_the_history_page_runs_a_bounded_number_of_queries(
             answer, {"situation": f"Texte {number}", "assignee": pilot}, version=number, by=pilot
         )
     client.force_login(pilot)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         client.get(reverse("demarches:answer_history", args=[answer.pk]))
 
 

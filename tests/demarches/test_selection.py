@@ -328,7 +328,7 @@ def test_the_selection_page_runs_a_bounded_number_of_queries(
     client.force_login(pilot.person)
     # session, user, cycle, who may change it, the 4 queries of the selection, the roles
     # of the menu, who may read it (the tabs), the request's savepoint
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get(selection_url(cycle))
     assert response.status_code == 200
 

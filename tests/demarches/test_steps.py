@@ -12,6 +12,8 @@ from django.utils import timezone
 from demarches import services, steps
 from demarches.models import Answer, Presentation, Step, StepMark
 from members.models import Role
+from reports import services as reports_services
+from reports.models import Report
 from tests.demarches.factories import (
     ActionFactory,
     AnswerFactory,
@@ -21,6 +23,7 @@ from tests.demarches.factories import (
     ThemeChoiceFactory,
 )
 from tests.members.factories import RoleFactory
+from tests.reports.factories import ReportFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -131,8 +134,28 @@ def test_steps_10_and_11_are_done_once_the_presentation_is_held(cycle, kind, ste
     assert (state.is_done, state.done_on) == (True, datetime.date(2027, 5, 2))
 
 
-def test_step_12_is_only_ever_ticked_by_hand(cycle):
+def test_step_12_is_done_once_a_synthesis_is_frozen_for_publication(cycle):
     PresentationFactory(cycle=cycle, kind=Presentation.Kind.AG)
+    ReportFactory(
+        cycle=cycle,
+        kind=Report.Kind.FULL,
+        status=Report.Status.READY,
+        number=1,
+        frozen_for=datetime.date(2027, 6, 12),
+        frozen_at=timezone.now(),
+    )
+    synthesis = ReportFactory(
+        cycle=cycle, kind=Report.Kind.SYNTHESIS, status=Report.Status.READY, number=1
+    )
+    assert Step.SYNTHESIS not in done(cycle)  # a full report or an unfrozen synthesis: not yet
+    with time_machine.travel(datetime.datetime(2027, 6, 20, 10, tzinfo=PARIS)):
+        reports_services.freeze(synthesis, for_date=datetime.date(2027, 6, 12), by=None)
+    state = steps.overview(cycle)[Step.SYNTHESIS - 1]
+    assert (state.is_derived, state.done_on) == (True, datetime.date(2027, 6, 20))
+    assert steps.overviews([cycle])[cycle.pk][Step.SYNTHESIS - 1] == state
+
+
+def test_step_12_can_still_be_ticked_by_hand(cycle):
     assert Step.SYNTHESIS not in done(cycle)
     services.mark_step(cycle, Step.SYNTHESIS, by=None, on=datetime.date(2027, 6, 20))
     assert Step.SYNTHESIS in done(cycle)

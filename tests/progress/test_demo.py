@@ -8,14 +8,31 @@ from demarches.models import Action, Answer, Cycle
 from members import demo
 from members.models import Invitation, Membership, Network, Role, Structure, User
 from parcours.models import Attendance, Feedback, Parcours
+from reports import rendering
+from reports.models import Report
+
+PDF = b"%PDF-1.7 stand-in"
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _quick_layout(request, monkeypatch):
+    """The demo lays out four PDFs, seconds of WeasyPrint that only the reports' test needs;
+    the others get a stand-in PDF (the demo's data is the same)."""
+    if "real_layout" not in request.fixturenames:
+        monkeypatch.setattr(rendering, "pdf", lambda source, stylesheets=(): rendering.Pdf(PDF, 1))
+
+
+@pytest.fixture
+def real_layout():
+    """Lay the PDFs out for real."""
 
 
 def counts():
     return [
         m.objects.count()
-        for m in (Network, Structure, Membership, Role, User, Cycle, Answer, Action)
+        for m in (Network, Structure, Membership, Role, User, Cycle, Answer, Action, Report)
     ]
 
 
@@ -114,3 +131,19 @@ def test_the_demo_has_a_running_parcours_of_eight_structures_and_a_finished_one(
     assert Attendance.objects.filter(session__in=held).exists()
     assert Feedback.objects.filter(session__in=held).exists()
     assert Parcours.objects.filter(status=Parcours.Status.FINISHED).exists()
+
+
+def test_the_board_of_les_jardins_du_val_has_frozen_reports_to_download(real_layout):
+    call_command("demo")
+    cycles = {c.year: c for c in Cycle.objects.filter(structure__name="Les Jardins du Val")}
+    frozen = Report.objects.frozen().filter(cycle=cycles[2025])
+    assert sorted(frozen.values_list("kind", flat=True)) == ["full", "synthesis"]
+    assert {report.frozen_for for report in frozen} == {cycles[2025].ag_on}
+    for report in frozen:
+        with report.file.open("rb") as pdf:
+            assert pdf.read(5) == b"%PDF-"
+    latest = Report.objects.versions().get(cycle=cycles[2026])
+    assert not latest.is_frozen
+    network = Report.objects.versions().get(network__name="CRESS Hauts-de-France (démo)")
+    assert network.year == 2026
+    assert frozen.get(kind="full").pages > 1  # laid out for real

@@ -1,3 +1,5 @@
+import re
+
 import polib
 import pytest
 from django.conf import settings
@@ -37,3 +39,30 @@ def test_pages_have_a_title_and_a_skip_link(client):
     content = client.get(reverse("login")).content.decode()
     assert "<title>Se connecter · Progress</title>" in content
     assert 'href="#contenu"' in content and 'id="contenu"' in content
+
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sdfr]|\{(\w+)\}")
+
+
+def _placeholders(text):
+    return sorted(match.group(0) for match in PLACEHOLDER.finditer(text))
+
+
+def test_every_french_entry_keeps_the_placeholders_of_its_english():
+    """A translation that renames or drops a placeholder raises a KeyError at run time."""
+    catalogue = polib.pofile(str(settings.BASE_DIR / "locale/fr/LC_MESSAGES/django.po"))
+    wrong = []
+    for entry in catalogue.translated_entries():
+        if entry.msgid_plural:
+            expected = _placeholders(entry.msgid_plural)
+            pairs = [(expected, text) for text in entry.msgstr_plural.values()]
+        else:
+            pairs = [(_placeholders(entry.msgid), entry.msgstr)]
+        for expected, text in pairs:
+            # A singular may leave the count out ("Une action"), never add a placeholder.
+            found = _placeholders(text)
+            if set(found) - set(expected) or (
+                not entry.msgid_plural and set(expected) - set(found)
+            ):
+                wrong.append((entry.msgid, text))
+    assert wrong == []

@@ -6,6 +6,7 @@ from demarches import demo as demarches_demo
 from guide import demo as guide_demo
 from members import demo
 from parcours import demo as parcours_demo
+from reports import demo as reports_demo
 
 
 class Command(BaseCommand):
@@ -17,6 +18,7 @@ class Command(BaseCommand):
             guide_demo.load()
             demarches_demo.load()
             parcours_demo.load()
+            reports_demo.load()
         self.stdout.write(self.style.SUCCESS(_("Demo data loaded.")))
         self.stdout.write(
             _("Demo logins (password for all: %(password)s):") % {"password": demo.PASSWORD}
