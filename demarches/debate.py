@@ -6,12 +6,11 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from demarches.models import HAS_OBJECTIVES, NOT_TREATED, AgDebate, Answer, Cycle
-from demarches.services import Conflict
+from demarches.services import Conflict, save_versioned
 from members.models import User
 from progress.lib.forms import plain_number
 
@@ -48,9 +47,9 @@ def debate_for(cycle: Cycle) -> tuple[AgDebate, bool]:
     return AgDebate(cycle=cycle, questions="\n".join(default_questions(cycle))), True
 
 
-def version_token(debate: AgDebate | None) -> str:
-    """What the edit started from: the saved debate's last change, or "" for none yet."""
-    return debate.updated_at.isoformat() if debate and debate.pk else ""
+def version_of(debate: AgDebate | None) -> int:
+    """What the edit started from: the saved debate's version, or 0 for none yet."""
+    return debate.version if debate and debate.pk else 0
 
 
 @transaction.atomic
@@ -61,39 +60,26 @@ def save_debate(
     held_on: datetime.date | None,
     remarks: str,
     adjustments: str,
-    seen: datetime.datetime | None,
+    version: int | None,
     by: User | None,
 ) -> AgDebate:
-    """Save what the pilot pair wrote, unless the other member of the pair saved since `seen`
-    (when the edit started): then `Conflict`, so that neither text silently replaces the
-    other."""
+    """Save what the pilot pair wrote, unless the other member of the pair saved since
+    `version` (what the edit started from): then `Conflict`, so that neither text silently
+    replaces the other."""
     changes = {
         "questions": questions,
         "held_on": held_on,
         "remarks": remarks,
         "adjustments": adjustments,
-        "updated_by": by,
     }
     current = AgDebate.objects.filter(cycle=cycle).first()
     if current is None:
         try:
             with transaction.atomic():  # a savepoint: the other click may win the insert
-                return AgDebate.objects.create(cycle=cycle, **changes)
+                return AgDebate.objects.create(cycle=cycle, updated_by=by, **changes)
         except IntegrityError:
             raise Conflict(AgDebate.objects.get(cycle=cycle)) from None
-    # One conditional UPDATE: it finds the row only if nobody saved since `seen`. The new
-    # stamp is always later than the one it replaces, even from a clock that did not move
-    # (a coarse one, or a test's), so that it stays a version.
-    now = timezone.now()
-    if seen and now <= seen:
-        now = seen + datetime.timedelta(microseconds=1)
-    claimed = AgDebate.objects.filter(pk=current.pk, updated_at=seen).update(
-        **changes, updated_at=now
-    )
-    current.refresh_from_db()
-    if not claimed:
-        raise Conflict(current)
-    return current
+    return save_versioned(AgDebate, current, changes, version=version, by=by)
 
 
 def for_cycle_page(cycle: Cycle) -> tuple[AgDebate | None, AgDebate | None]:

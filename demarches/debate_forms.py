@@ -1,6 +1,5 @@
 """Step 11: the questions put to the AG, then what it said and the adjustments decided."""
 
-import datetime
 import re
 
 from django import forms
@@ -8,7 +7,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from demarches.debate import MAX_QUESTIONS, version_token
+from demarches.debate import MAX_QUESTIONS, version_of
 from demarches.models import AgDebate
 from progress.lib.forms import DateInput
 
@@ -20,9 +19,9 @@ BULLET = re.compile(r"^(?:\d{1,2}[.)]|[-–•*])\s+")
 
 
 class AgDebateForm(forms.ModelForm):
-    # When the edit started (the saved debate's last change): a save from an older one is a
-    # conflict, not a silent overwrite of what the other member of the pair wrote.
-    seen = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The version the edit started from: a save from an older one is a conflict, not a
+    # silent overwrite of what the other member of the pair wrote.
+    version = forms.CharField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = AgDebate
@@ -48,7 +47,7 @@ class AgDebateForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.initial.setdefault("seen", version_token(self.instance))
+        self.initial.setdefault("version", version_of(self.instance))
         self.fields["questions"].help_text = _(
             "One question per line, at most %(count)s: they are printed on the debate sheet "
             "with room to write the answers."
@@ -96,11 +95,10 @@ class AgDebateForm(forms.ModelForm):
             )
         return held_on
 
-    def clean_seen(self) -> datetime.datetime | None:
-        try:
-            return datetime.datetime.fromisoformat(self.cleaned_data["seen"])
-        except ValueError:
-            return None  # a new debate (or a token tampered with: then a conflict)
+    def clean_version(self) -> int | None:
+        value = self.cleaned_data["version"]
+        # Anything but a plain number was tampered with: a conflict, never a silent save.
+        return int(value) if value.isascii() and value.isdigit() else None
 
     def clean(self):
         cleaned = super().clean()
@@ -119,6 +117,6 @@ class AgDebateForm(forms.ModelForm):
         """After a conflict: keep what was typed, but as an edit of the version saved since,
         so that saving again (once both texts are merged) goes through."""
         data = self.data.copy()
-        data[self.add_prefix("seen")] = version_token(current)
+        data[self.add_prefix("version")] = version_of(current)
         self.data = data
         self.full_clean()  # (on the form's own instance: `current` stays as saved)

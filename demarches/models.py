@@ -582,6 +582,7 @@ class AgDebate(models.Model):
     held_on = models.DateField(_("AG held on"), null=True, blank=True)
     remarks = models.TextField(_("the AG's remarks"), blank=True)
     adjustments = models.TextField(_("adjustments decided"), blank=True)
+    version = models.PositiveIntegerField(default=1)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )

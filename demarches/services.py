@@ -135,7 +135,7 @@ def propose_plan(cycle: Cycle, *, ag_on: datetime.date | None = None) -> list[Mi
     )
 
 
-def _save_versioned(model, instance: Model, changes: dict, *, version: int, by) -> Model:
+def save_versioned(model, instance: Model, changes: dict, *, version: int, by) -> Model:
     """Apply `changes` to `instance` if nobody saved it since `version`; raise Conflict with
     the current row otherwise. The row is locked for the comparison, so two saves of the
     same version cannot both win."""
@@ -153,14 +153,14 @@ def _save_versioned(model, instance: Model, changes: dict, *, version: int, by) 
 
 @transaction.atomic
 def save_answer(answer: Answer, changes: dict, *, version: int, by: User | None) -> Answer:
-    return _save_versioned(Answer, answer, changes, version=version, by=by)
+    return save_versioned(Answer, answer, changes, version=version, by=by)
 
 
 @transaction.atomic
 def save_action(
     action: Action, changes: dict, *, version: int, by: User | None, answers=None
 ) -> Action:
-    saved = _save_versioned(Action, action, changes, version=version, by=by)
+    saved = save_versioned(Action, action, changes, version=version, by=by)
     if answers is not None:
         saved.answers.set(answers)
     return saved
@@ -185,7 +185,7 @@ def restore(record, *, by: User | None, as_lead: bool = True) -> Model:
         for field in model._meta.concrete_fields
         if field.attname not in kept and hasattr(record, field.attname)
     }
-    return _save_versioned(model, current, changes, version=current.version, by=by)
+    return save_versioned(model, current, changes, version=current.version, by=by)
 
 
 def mark_step(cycle: Cycle, step: int, *, by: User | None, on=None) -> StepMark:

@@ -313,12 +313,14 @@ class SynthesisTheme:
         figure = {"unit": answer.unit_suffix} if answer.is_indicator else {}
         if answer.good_practices.strip():
             _append(self.good_practices, Point(answer.good_practices.strip()))
-        elif answer.assessment == Answer.Assessment.GOOD_PRACTICE:
-            # No words of its own: what the état des lieux found is the good practice.
-            if answer.is_indicator and answer.value is not None:
-                _append(self.good_practices, Point(answer.text, answer.value, **figure))
-            elif answer.situation.strip():
-                _append(self.good_practices, Point(answer.situation.strip()))
+        elif (
+            answer.assessment == Answer.Assessment.GOOD_PRACTICE
+            and answer.is_indicator
+            and answer.value is not None
+        ):
+            # No words of its own: the indicator's figure is the good practice. (The état des
+            # lieux of a question stays internal: it may name people or figures.)
+            _append(self.good_practices, Point(answer.text, answer.value, **figure))
         if answer.improvements.strip():
             _append(self.improvements, Point(answer.improvements.strip()))
         for points, text, target in (

@@ -48,7 +48,10 @@ def request_report(*, kind: str, by, cycle=None, network=None, year=None) -> Rep
                 kind=kind, year=year, requested_by=by, stage=_("Waiting for a worker"), **subject
             )
     except IntegrityError:  # someone asked at the same instant: theirs is the request
-        return Report.objects.in_flight().get(kind=kind, year=year, **subject)
+        theirs = Report.objects.in_flight().filter(kind=kind, year=year, **subject).first()
+        if theirs is not None:
+            return theirs
+        return request_report(kind=kind, by=by, cycle=cycle, network=network, year=year)
     enqueue(report)
     return report
 
@@ -183,22 +186,39 @@ def resume_interrupted(now=None) -> int:
     return requeued
 
 
+@transaction.atomic
 def freeze(report: Report, *, for_date: datetime.date, by) -> Report:
-    """Freeze a version for the AG of `for_date`: it will never be regenerated nor deleted."""
-    if report.status != Report.Status.READY or report.same_as_id:
+    """Freeze a version for the AG of `for_date`: it will never be regenerated nor deleted,
+    nor frozen again for another date."""
+    locked = Report.objects.select_for_update().get(pk=report.pk)
+    if locked.status != Report.Status.READY or locked.same_as_id:
         raise ValidationError(_("Only a ready version can be frozen."))
-    report.frozen_for = for_date
-    report.frozen_at = timezone.now()
-    report.frozen_by = by
-    report.save(update_fields=["frozen_for", "frozen_at", "frozen_by"])
-    return report
+    if locked.is_frozen:
+        raise ValidationError(_("This version is already frozen."))
+    if not locked.year <= for_date.year <= locked.year + 1:
+        raise ValidationError(
+            _("The AG that presents the year %(year)s takes place in %(year)s or %(next)s.")
+            % {"year": locked.year, "next": locked.year + 1}
+        )
+    locked.frozen_for = for_date
+    locked.frozen_at = timezone.now()
+    locked.frozen_by = by
+    locked.save(update_fields=["frozen_for", "frozen_at", "frozen_by"])
+    report.frozen_for, report.frozen_at, report.frozen_by = for_date, locked.frozen_at, by
+    return locked
 
 
+@transaction.atomic
 def delete_version(report: Report) -> None:
-    """Delete a version that is not frozen (with the requests that pointed to it)."""
-    if report.is_in_flight:
+    """Delete a version that is not frozen (with the requests that pointed to it); its PDF
+    goes once the deletion is committed."""
+    locked = Report.objects.select_for_update().filter(pk=report.pk).first()
+    if locked is None:
+        return
+    if locked.is_in_flight:
         # A worker is building it: deleting the row would leave its PDF without a version.
         raise ValidationError(_("This report is being built; wait until it is ready."))
-    report.delete()
-    if report.file:
-        report.file.delete(save=False)
+    locked.delete()  # refuses a frozen version
+    if locked.file:
+        storage, name = locked.file.storage, locked.file.name
+        transaction.on_commit(lambda: storage.delete(name))

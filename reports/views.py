@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -150,7 +151,16 @@ def _report_context(request, report):
 
 @login_required
 def report(request, pk):
-    found = access.report(request, pk)
+    try:
+        found = access.report(request, pk)
+    except Http404:
+        if not request.htmx:
+            raise
+        # Deleted while the page was polling it: htmx stops polling on status 286.
+        message = format_html(
+            '<p id="report-status" role="status">{}</p>', _("This report no longer exists.")
+        )
+        return HttpResponse(message, status=286)
     if request.htmx and request.GET.get("seen") == f"{found.status}:{found.stage}":
         # Nothing new since the last poll: no swap, so a screen reader has nothing to re-read.
         response = HttpResponse(status=204)
@@ -169,8 +179,15 @@ def report(request, pk):
 
 @login_required
 def download(request, pk):
-    found = access.report(request, pk).version
-    if found.status != Report.Status.READY or not found.file:
+    asked = access.report(request, pk)
+    found = asked.version
+    same_document = (found.kind, found.cycle_id, found.network_id, found.year) == (
+        asked.kind,
+        asked.cycle_id,
+        asked.network_id,
+        asked.year,
+    )
+    if found.status != Report.Status.READY or not found.file or not same_document:
         raise Http404
     try:
         handle = found.file.open("rb")

@@ -22,7 +22,7 @@ def ag_debate(request, pk):
         if request.method == "POST" and form.is_valid():
             try:
                 saved = debate.save_debate(
-                    cycle, **form.changes, seen=form.cleaned_data["seen"], by=request.user
+                    cycle, **form.changes, version=form.cleaned_data["version"], by=request.user
                 )
             except Conflict as error:
                 current = conflict = error.current

@@ -52,7 +52,7 @@ def data(**overrides):
         "held_on": "",
         "remarks": "",
         "adjustments": "",
-        "seen": "",
+        "version": "0",
         **overrides,
     }
 
@@ -155,9 +155,9 @@ def test_the_pilot_edits_a_saved_debate(client, cycle, pilot):
     debate = recorded(cycle)
     client.force_login(pilot)
     page = client.get(page_url(cycle))
-    seen = page.context["form"]["seen"].value()
+    seen = page.context["form"]["version"].value()
     response = client.post(
-        page_url(cycle), data(seen=seen, held_on="2027-06-12", remarks="Texte revu.")
+        page_url(cycle), data(version=seen, held_on="2027-06-12", remarks="Texte revu.")
     )
     assert response.status_code == 302
     debate.refresh_from_db()
@@ -188,13 +188,13 @@ def test_a_bad_date_is_explained_in_french_and_the_text_kept(client, cycle, pilo
 def test_a_save_from_an_older_page_is_a_conflict_not_an_overwrite(client, cycle, pilot, copilot):
     debate = recorded(cycle, remarks="Première version.")
     client.force_login(pilot)
-    seen = client.get(page_url(cycle)).context["form"]["seen"].value()
+    seen = client.get(page_url(cycle)).context["form"]["version"].value()
     # Meanwhile the co-pilot saves the same debate.
     client.force_login(copilot)
-    client.post(page_url(cycle), data(seen=seen, held_on="2027-06-12", remarks="Sa version."))
+    client.post(page_url(cycle), data(version=seen, held_on="2027-06-12", remarks="Sa version."))
     client.force_login(pilot)
     response = client.post(
-        page_url(cycle), data(seen=seen, held_on="2027-06-12", remarks="Ma version.")
+        page_url(cycle), data(version=seen, held_on="2027-06-12", remarks="Ma version.")
     )
     assert response.status_code == 200
     content = text(response)
@@ -204,9 +204,9 @@ def test_a_save_from_an_older_page_is_a_conflict_not_an_overwrite(client, cycle,
     debate.refresh_from_db()
     assert debate.remarks == "Sa version."
     # Saving again, once merged, goes through.
-    merged = response.context["form"]["seen"].value()
+    merged = response.context["form"]["version"].value()
     response = client.post(
-        page_url(cycle), data(seen=merged, held_on="2027-06-12", remarks="Les deux.")
+        page_url(cycle), data(version=merged, held_on="2027-06-12", remarks="Les deux.")
     )
     assert response.status_code == 302
     debate.refresh_from_db()
@@ -217,7 +217,7 @@ def test_two_first_saves_at_once_are_a_conflict(client, cycle, pilot, copilot):
     client.force_login(copilot)
     client.post(page_url(cycle), data(questions="Sa question ?"))
     client.force_login(pilot)
-    response = client.post(page_url(cycle), data(questions="Ma question ?", seen=""))
+    response = client.post(page_url(cycle), data(questions="Ma question ?", version="0"))
     assert response.status_code == 200
     assert AgDebate.objects.get().questions == "Sa question ?"
     assert "Ma question ?" in text(response)
@@ -416,3 +416,12 @@ def test_the_debate_costs_the_cycle_page_one_query_whatever_the_size(
         counts.append((with_debate, without))
     assert counts[0] == counts[1]
     assert counts[0][0] == counts[0][1] + 1
+
+
+@pytest.mark.parametrize("version", ["2026-01-01", "9999-12-31T23:59:59+00:00", "²", "-1"])
+def test_a_tampered_version_gives_the_conflict_screen_not_an_error(client, pilot, cycle, version):
+    client.force_login(pilot)
+    client.post(page_url(cycle), data(questions="Première question ?"))
+    response = client.post(page_url(cycle), data(questions="Autre question ?", version=version))
+    assert response.status_code == 200
+    assert cycle.ag_debate.question_list == ["Première question ?"]

@@ -103,6 +103,8 @@ def test_a_pilot_goes_from_an_empty_demarche_to_an_imported_steering_table(
         page.get_by_role("link", name="État des lieux", exact=True).click()
         row = page.get_by_role("row").filter(has=page.get_by_role("cell", name=code, exact=True))
         row.get_by_role("link").click()
+        # htmx binds the autosave once the page has loaded: typing before would not be sent.
+        page.wait_for_load_state("load")
         with page.expect_response(re.compile(r"/enregistrer/$")):
             page.get_by_label("Situation actuelle").fill(situation)
         wait_saved(page)

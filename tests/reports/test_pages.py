@@ -6,11 +6,13 @@ import hashlib
 import html
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
 from members.models import Membership, Role
+from reports import services
 from reports.models import Report
 from tests.demarches.factories import CycleFactory
 from tests.members.factories import MembershipFactory, RoleFactory, StructureFactory
@@ -375,11 +377,14 @@ def test_a_frozen_version_cannot_be_deleted(client, cycle, pilot):
     assert report.file.storage.exists(report.file.name)
 
 
-def test_the_pilot_deletes_a_version_that_is_not_frozen(client, cycle, pilot):
+def test_the_pilot_deletes_a_version_that_is_not_frozen(
+    client, cycle, pilot, django_capture_on_commit_callbacks
+):
     report = version(cycle)
     name, storage = report.file.name, report.file.storage
     client.force_login(pilot)
-    response = client.post(reverse("reports:delete", args=[report.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reports:delete", args=[report.pk]))
     assert response.url == reverse("reports:cycle_reports", args=[cycle.pk])
     assert not Report.objects.exists()
     assert not storage.exists(name)
@@ -396,6 +401,57 @@ def test_a_bad_date_of_the_ag_is_refused_with_a_message(client, cycle, pilot, da
     assert "Indiquez la date de l'AG, par exemple 14/06/2026." in content(response)
     report.refresh_from_db()
     assert not report.is_frozen
+
+
+@pytest.mark.parametrize("day", ["01/01/0001", "14/06/2024", "14/06/2027"])
+def test_a_version_is_frozen_only_for_an_ag_of_its_year_or_the_next(client, cycle, pilot, day):
+    report = version(cycle)  # the démarche 2025, whose AG is on 14 June 2026
+    client.force_login(pilot)
+    response = client.post(
+        reverse("reports:freeze", args=[report.pk]), {"for_date": day}, follow=True
+    )
+    assert "L'AG qui présente l'année 2025 a lieu en 2025 ou en 2026." in content(response)
+    report.refresh_from_db()
+    assert not report.is_frozen
+
+
+def test_a_frozen_version_is_not_frozen_again_for_another_date(cycle, pilot):
+    report = version(cycle)
+    services.freeze(report, for_date=datetime.date(2026, 6, 14), by=pilot)
+    with pytest.raises(ValidationError):
+        services.freeze(report, for_date=datetime.date(2025, 12, 1), by=pilot)
+    report.refresh_from_db()
+    assert report.frozen_for == datetime.date(2026, 6, 14)
+
+
+def test_the_admin_site_shows_reports_but_cannot_change_or_delete_them(admin_client, cycle):
+    report = version(cycle, frozen_for=datetime.date(2026, 6, 14), frozen_at=timezone.now())
+    assert admin_client.get(reverse("admin:reports_report_changelist")).status_code == 200
+    assert (
+        admin_client.get(reverse("admin:reports_report_change", args=[report.pk])).status_code
+        == 200
+    )
+    assert (
+        admin_client.post(reverse("admin:reports_report_delete", args=[report.pk])).status_code
+        == 403
+    )
+    response = admin_client.post(
+        reverse("admin:reports_report_changelist"),
+        {"action": "delete_selected", "_selected_action": [report.pk], "post": "yes"},
+    )
+    assert Report.objects.filter(pk=report.pk, frozen_for__isnull=False).exists()
+    assert response.status_code in (200, 302)
+
+
+def test_a_polled_report_that_was_deleted_stops_the_polling(client, cycle, pilot):
+    report = version(cycle)
+    client.force_login(pilot)
+    url = report.get_absolute_url()
+    report.delete()
+    response = client.get(url, HTTP_HX_REQUEST="true")
+    assert response.status_code == 286  # htmx stops polling on 286
+    assert "Ce rapport n'existe plus." in content(response)
+    assert client.get(url).status_code == 404
 
 
 # --- The network's activity reports -----------------------------------------------------------

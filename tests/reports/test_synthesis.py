@@ -82,7 +82,8 @@ def cycle():
     AnswerFactory(
         cycle=cycle,
         item=listened,
-        situation="Un temps d'échange mensuel avec les jardiniers.",
+        situation="Marie Dupont anime un temps d'échange mensuel (coût 1 200 €).",
+        good_practices="Un temps d'échange mensuel avec les jardiniers.",
         assessment=Answer.Assessment.GOOD_PRACTICE,
         objective_3y="La satisfaction discutée chaque année en CA.",
     )
@@ -131,6 +132,7 @@ def test_a_theme_left_aside_is_explained(cycle, django_capture_on_commit_callbac
 def test_it_tells_nothing_internal(cycle, django_capture_on_commit_callbacks):
     _report, text = synthesis_text(cycle, django_capture_on_commit_callbacks)
     for internal in (
+        "Marie Dupont",  # the état des lieux stays internal, even of a good practice
         "€",
         "9 500",
         "Boîte à idées",  # actions, their budget and owner stay in the full report

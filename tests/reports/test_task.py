@@ -222,7 +222,9 @@ def test_a_version_that_is_not_frozen_is_deleted_with_its_file(
     version = ask(django_capture_on_commit_callbacks, cycle, pilot)
     request = ask(django_capture_on_commit_callbacks, cycle, pilot)  # points to the version
 
-    services.delete_version(version)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.delete_version(version)
+        assert stored_pdfs(settings) != []  # the PDF goes once the deletion is committed
 
     assert not Report.objects.filter(pk__in=[version.pk, request.pk]).exists()
     assert stored_pdfs(settings) == []
