@@ -8,7 +8,13 @@ for the AG. A network's activity report belongs to its facilitators.
 
 import rules
 
-from demarches.rules import LEADS, _holds, _shares_with_facilitator, leads_cycle
+from demarches.rules import (
+    LEADS,
+    _holds,
+    _shares_with_facilitator,
+    leads_cycle,
+    works_in_cycle_structure,
+)
 from members.models import Membership, Role
 from members.rules import facilitates_network, is_platform_admin
 
@@ -17,12 +23,6 @@ SHARING_FOR = {
     "full": [Membership.Sharing.FULL],
     "synthesis": [Membership.Sharing.SUMMARY, Membership.Sharing.FULL],
 }
-
-
-@rules.predicate
-def reads_structure_reports(user, cycle):
-    """The pilot pair and the board members of the cycle's structure."""
-    return user.is_authenticated and _holds(user, cycle.structure_id, READERS)
 
 
 @rules.predicate
@@ -47,10 +47,11 @@ def reads_network_report(user, report):
     return report.network_id is not None and facilitates_network(user, report.network)
 
 
-# The page listing a cycle's reports.
+# The page listing a cycle's reports (each person sees the versions they may read; a
+# contributor sees none, and where the AG debate is).
 rules.add_perm(
     "reports.view_cycle_reports",
-    is_platform_admin | reads_structure_reports | facilitator_reads_some_report,
+    is_platform_admin | works_in_cycle_structure | facilitator_reads_some_report,
 )
 rules.add_perm("reports.manage_cycle_reports", leads_cycle)
 # One report (its status page and its PDF).

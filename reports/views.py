@@ -83,6 +83,7 @@ def cycle_reports(request, pk):
             "documents": documents,
             "readable_kinds": kinds,
             "can_manage": request.user.has_perm("reports.manage_cycle_reports", cycle),
+            "can_read_cycle": request.user.has_perm("demarches.view_cycle", cycle),
         },
     )
 

@@ -169,7 +169,6 @@ GROUPS = {
     "author_and_facilitator": ["pilot", "facilitator"],
     # Those who read a structure's reports: its pilot pair and board members
     "report_readers": ["pilot", "copilot", "board_member"],
-    "report_readers_and_facilitator": ["pilot", "copilot", "board_member", "facilitator"],
 }
 
 # url name → (method, how to build its kwargs, expected status per actor)
@@ -303,10 +302,11 @@ MATRIX = {
     "parcours:feed_settings": ("get", None, status(logged_in=200)),
     # A secret URL for calendar apps, which cannot log in: the token is the key.
     "parcours:feed": ("get", "feed", status(everyone=200)),
-    # Reports: the pilot pair and the board read a structure's reports; the network's
-    # facilitator lists them (the structure shares a summary) but reads only the synthesis,
+    # Reports: the pilot pair and the board read a structure's reports (a contributor sees
+    # the page, without versions); the network's facilitator lists them (the structure
+    # shares a summary) but reads only the synthesis,
     # and the full report once the structure shares the full démarche (tests/reports).
-    "reports:cycle_reports": ("get", "cycle", status(report_readers_and_facilitator=200)),
+    "reports:cycle_reports": ("get", "cycle", status(structure_and_facilitator=200)),
     "reports:request": ("post", "cycle", status(leads=302)),
     "reports:network_reports": ("get", "network", status(facilitator=200)),
     "reports:report": ("get", "report", status(report_readers=200)),

@@ -23,22 +23,13 @@ PDF = b"%PDF-1.7\n% a stand-in for a real report\n%%EOF\n"
 
 
 @pytest.fixture
-def structure():
-    return StructureFactory(name="Les Jardins du Val")
-
-
-@pytest.fixture
 def cycle(structure):
+    """The démarche 2025, presented at the AG of 14 June 2026."""
     return CycleFactory(structure=structure, year=2025, ag_on=datetime.date(2026, 6, 14))
 
 
 def person(structure, kind):
     return RoleFactory(kind=kind, structure=structure).person
-
-
-@pytest.fixture
-def pilot(structure):
-    return person(structure, Role.Kind.PILOT)
 
 
 @pytest.fixture
@@ -186,7 +177,7 @@ def test_the_reports_page_query_count_does_not_grow_with_versions(
     # savepoint, session, user, the cycle, may read the page (role), which kinds the person
     # reads (role ×2), may manage (role), the reports, the tabs (view_cycle, view reports: role
     # ×2), the navigation's roles, release
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = client.get(reverse("reports:cycle_reports", args=[cycle.pk]))
     assert content(response).count("Télécharger") == 2 * versions
 
@@ -247,8 +238,14 @@ def test_other_people_get_404_everywhere(client, cycle, structure, who):
         else person(structure, Role.Kind.CONTRIBUTOR)
     )
     client.force_login(intruder)
+    listing = client.get(reverse("reports:cycle_reports", args=[cycle.pk]))
+    if who == "contributor":  # the page of their démarche, without a version to read
+        assert listing.status_code == 200
+        assert report.get_absolute_url() not in content(listing)
+        assert "est lu par le CA et le binôme de pilotage" in content(listing)
+    else:
+        assert listing.status_code == 404
     for url in (
-        reverse("reports:cycle_reports", args=[cycle.pk]),
         report.get_absolute_url(),
         reverse("reports:download", args=[report.pk]),
     ):

@@ -24,31 +24,14 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from demarches.models import ThemeChoice
-from members.models import Role
 from progress.celery import app as celery_app
 from reports import rendering, services, tasks
 from reports.models import Report, ReportQuerySet
-from tests.demarches.factories import AnswerFactory, CycleFactory
-from tests.members.factories import RoleFactory, StructureFactory
+from tests.demarches.factories import AnswerFactory
 
 pytestmark = pytest.mark.django_db
 
 FULL = Report.Kind.FULL
-
-
-@pytest.fixture
-def structure():
-    return StructureFactory(name="Les Jardins du Val")
-
-
-@pytest.fixture
-def pilot(structure):
-    return RoleFactory(kind=Role.Kind.PILOT, structure=structure).person
-
-
-@pytest.fixture
-def cycle(structure):
-    return CycleFactory(structure=structure, year=2026)
 
 
 @pytest.fixture

@@ -19,13 +19,10 @@ from django.db import connection
 from django.urls import reverse
 from pypdf import PdfReader
 
-from members.models import Role
 from progress.celery import app as celery_app
 from reports import services
 from reports.models import Report
 from tests.conftest import celery_conf
-from tests.demarches.factories import CycleFactory
-from tests.members.factories import RoleFactory, StructureFactory
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
@@ -52,21 +49,6 @@ def broker():
     with celery_conf(task_always_eager=False, broker_url=url):
         yield url
     client.delete(*leftovers)
-
-
-@pytest.fixture
-def structure():
-    return StructureFactory(name="Les Jardins du Val")
-
-
-@pytest.fixture
-def pilot(structure):
-    return RoleFactory(kind=Role.Kind.PILOT, structure=structure).person
-
-
-@pytest.fixture
-def cycle(structure):
-    return CycleFactory(structure=structure, year=2026)
 
 
 def pdf_text(report: Report) -> str:
