@@ -184,6 +184,18 @@ def report_text(django_capture_on_commit_callbacks, network, facilitator, year_2
 # --- Structures engaged ----------------------------------------------------------------------
 
 
+def test_the_first_page_is_the_cover(django_capture_on_commit_callbacks, network, facilitator):
+    report = build(django_capture_on_commit_callbacks, network, facilitator)
+    first = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", report.file.path, "-"],
+        capture_output=True,
+        check=True,
+        text=True,
+    ).stdout
+    assert "CRESS Picardie" in first
+    assert "Rapport d'activité" in first
+
+
 def test_it_has_a_cover_and_a_table_of_contents(report_text):
     assert "CRESS Picardie" in report_text
     assert "Rapport d'activité 2026" in report_text
