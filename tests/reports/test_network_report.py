@@ -192,8 +192,7 @@ def test_the_first_page_is_the_cover(django_capture_on_commit_callbacks, network
         check=True,
         text=True,
     ).stdout
-    assert "CRESS Picardie" in first
-    assert "Rapport d'activité" in first
+    assert "Démarches de progrès, parcours et communautés de l'année" in first
 
 
 def test_it_has_a_cover_and_a_table_of_contents(report_text):
