@@ -146,6 +146,6 @@ def test_the_page_runs_a_bounded_number_of_queries(
     AnswerFactory(cycle=cycle, own=True, own_text="Notre question ?")
     client.force_login(contributor)
     # savepoints (2), session, user, cycle, themes, answers, counts, pilot pair?, roles, role
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         response = assessment_page(client, cycle)
     assert response.status_code == 200
