@@ -43,7 +43,9 @@ def report(request, pk: int, *, manage: bool = False) -> Report:
         network__in=Network.objects.managed_by(user)
     )
     found = get_object_or_404(
-        Report.objects.filter(scope).select_related(
+        Report.objects.live()
+        .filter(scope)
+        .select_related(
             "cycle__structure", "cycle__guide", "network", "same_as", "requested_by", "frozen_by"
         ),
         pk=pk,

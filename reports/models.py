@@ -27,6 +27,10 @@ def report_path(instance, filename):
 
 
 class ReportQuerySet(models.QuerySet):
+    def live(self):
+        """Everything but the deleted versions."""
+        return self.exclude(status=Report.Status.DELETED)
+
     def versions(self):
         """Ready reports that are versions of their own (not requests answered by another)."""
         return self.filter(status=Report.Status.READY, same_as=None)
@@ -55,6 +59,9 @@ class Report(models.Model):
         RUNNING = "running", _("In progress")
         READY = "ready", _("Ready")
         FAILED = "failed", _("Failed")
+        # A version deleted by the pilot pair: the row stays, without its PDF, so that its
+        # number is never given to another version.
+        DELETED = "deleted", _("Deleted")
 
     IN_FLIGHT = (Status.PENDING, Status.RUNNING)
     CYCLE_KINDS = (Kind.FULL, Kind.SYNTHESIS)

@@ -210,15 +210,24 @@ def freeze(report: Report, *, for_date: datetime.date, by) -> Report:
 
 @transaction.atomic
 def delete_version(report: Report) -> None:
-    """Delete a version that is not frozen (with the requests that pointed to it); its PDF
-    goes once the deletion is committed."""
+    """Delete a version that is not frozen: its PDF goes (once the deletion is committed) with
+    the requests it answered; its row stays as DELETED so that its number is not reused."""
     locked = Report.objects.select_for_update().filter(pk=report.pk).first()
-    if locked is None:
+    if locked is None or locked.status == Report.Status.DELETED:
         return
     if locked.is_in_flight:
         # A worker is building it: deleting the row would leave its PDF without a version.
         raise ValidationError(_("This report is being built; wait until it is ready."))
-    locked.delete()  # refuses a frozen version
+    if locked.is_frozen:
+        raise ValidationError(_("A version frozen for an AG is kept: it cannot be deleted."))
+    if locked.same_as_id or locked.status != Report.Status.READY:
+        locked.delete()  # a request, or a failure: nothing to keep
+        return
+    Report.objects.filter(same_as=locked).delete()
     if locked.file:
         storage, name = locked.file.storage, locked.file.name
         transaction.on_commit(lambda: storage.delete(name))
+    locked.status = Report.Status.DELETED
+    locked.file = ""
+    locked.source_digest = ""
+    locked.save(update_fields=["status", "file", "source_digest"])

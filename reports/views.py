@@ -60,7 +60,8 @@ def _reports(**subject):
     """A cycle's or a network's reports, without the requests answered by an existing
     version (they are that version): one query."""
     return (
-        Report.objects.filter(**subject)
+        Report.objects.live()
+        .filter(**subject)
         .exclude(status=Report.Status.READY, same_as__isnull=False)
         .select_related("requested_by", "frozen_by")
     )

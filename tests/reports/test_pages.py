@@ -383,8 +383,10 @@ def test_the_pilot_deletes_a_version_that_is_not_frozen(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("reports:delete", args=[report.pk]))
     assert response.url == reverse("reports:cycle_reports", args=[cycle.pk])
-    assert not Report.objects.exists()
+    assert not Report.objects.versions().exists()
     assert not storage.exists(name)
+    assert client.get(report.get_absolute_url()).status_code == 404
+    assert "Version 1" not in content(client.get(response.url))
 
 
 @pytest.mark.parametrize("day", ["31/02/2026", "2026-02-31", "", "demain"])

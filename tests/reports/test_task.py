@@ -209,8 +209,29 @@ def test_a_version_that_is_not_frozen_is_deleted_with_its_file(
         services.delete_version(version)
         assert stored_pdfs(settings) != []  # the PDF goes once the deletion is committed
 
-    assert not Report.objects.filter(pk__in=[version.pk, request.pk]).exists()
+    assert not Report.objects.versions().exists()
+    assert not Report.objects.filter(pk=request.pk).exists()
     assert stored_pdfs(settings) == []
+
+
+def test_a_deleted_version_number_is_never_given_again(
+    django_capture_on_commit_callbacks, cycle, pilot, answer
+):
+    first = ask(django_capture_on_commit_callbacks, cycle, pilot)
+    answer.situation = "Les bénévoles participent désormais aux réunions."
+    answer.save()
+    second = ask(django_capture_on_commit_callbacks, cycle, pilot)
+    assert (first.number, second.number) == (1, 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.delete_version(second)
+    answer.situation = "Les bénévoles votent en assemblée."
+    answer.save()
+    third = ask(django_capture_on_commit_callbacks, cycle, pilot)
+    assert third.number == 3  # a board member's "version 2" stays the one they downloaded
+    assert list(Report.objects.versions().values_list("number", flat=True).order_by("number")) == [
+        1,
+        3,
+    ]
 
 
 def test_a_request_being_built_cannot_be_deleted(cycle, pilot, answer):
