@@ -2,7 +2,6 @@
 // JavaScript the buttons it shows stay hidden and the pages still work.
 // - Absentees: "Copy the message" copies the follow-up message; editing the subject or the
 //   message updates the "Write to" links (mailto:) so that they carry the edited text.
-// - Note for the board: "Print the note".
 document.addEventListener("DOMContentLoaded", () => {
   const body = document.querySelector("[data-follow-up-body]");
   const subject = document.querySelector("[data-follow-up-subject]");
@@ -36,10 +35,5 @@ document.addEventListener("DOMContentLoaded", () => {
         status.textContent = status.dataset.copyFailed;
       }
     });
-  }
-
-  for (const button of document.querySelectorAll("button[data-print]")) {
-    button.hidden = false;
-    button.addEventListener("click", () => window.print());
   }
 });
