@@ -44,9 +44,6 @@ STEP_SCREENS = {
     Step.SYNTHESIS: "reports:cycle_reports",
 }
 
-# Steps no data of ours can tell: only a tick by hand says they are done.
-MANUAL_STEPS: set[Step] = set()
-
 
 @dataclass
 class StepState:
@@ -68,10 +65,6 @@ class StepState:
     @property
     def is_done(self) -> bool:
         return self.is_derived or self.is_marked
-
-    @property
-    def can_be_derived(self) -> bool:
-        return self.step not in MANUAL_STEPS
 
 
 def _day(moment):
@@ -98,10 +91,6 @@ NO_THEMES = {"retained": 0, "at": None}
 NONE_CREATED = {"count": 0, "at": None}
 
 
-def answer_counts(cycle: Cycle) -> dict:
-    return Answer.objects.filter(cycle=cycle).aggregate(**ANSWER_COUNTS)
-
-
 @dataclass
 class _Facts:
     """What the data says of one cycle, as the steps read it."""
@@ -118,21 +107,7 @@ class _Facts:
 
 def overview(cycle: Cycle) -> list[StepState]:
     """The 12 steps of the cycle, in order."""
-    held = dict(cycle.presentations.values_list("kind").annotate(first=Min("held_on")).order_by())
-    has_pilot = (
-        Role.objects.active().filter(structure_id=cycle.structure_id, kind=Role.Kind.PILOT).exists()
-    )
-    facts = _Facts(
-        answers=answer_counts(cycle),
-        themes=cycle.theme_choices.aggregate(**THEME_COUNTS),
-        milestones=cycle.milestones.aggregate(**FIRST_CREATED),
-        actions=cycle.actions.aggregate(**FIRST_CREATED),
-        held=held,
-        has_pilot=has_pilot,
-        marks={mark.step: mark.done_on for mark in cycle.step_marks.all()},
-        published=cycle.reports.filter(**PUBLISHED).aggregate(at=Min("frozen_at"))["at"],
-    )
-    return _states(cycle, facts)
+    return overviews([cycle])[cycle.pk]
 
 
 def _per_cycle(queryset, cycle_ids, **aggregates) -> dict:

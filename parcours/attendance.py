@@ -413,15 +413,7 @@ def _cell(enrolment: Enrolment, session: Session, statuses: dict, *, is_held: bo
 
 def matrix(parcours: Parcours, now: datetime.datetime | None = None) -> Matrix:
     """Structures (active and withdrawn) × collective sessions, in three queries."""
-    sessions = list(parcours.sessions.collective().order_by("starts_at", "number"))
-    enrolments = list(parcours.enrolments.select_related("structure"))
-    statuses = {
-        (session_id, person_id): status
-        for session_id, person_id, status in Attendance.objects.filter(
-            session__parcours=parcours, session__kind=Session.Kind.COLLECTIVE
-        ).values_list("session_id", "person_id", "status")
-    }
-    return _matrix(sessions, enrolments, statuses, now or timezone.now())
+    return matrices([parcours], now)[parcours.pk]
 
 
 def matrices(parcours: Iterable[Parcours], now: datetime.datetime | None = None) -> dict:

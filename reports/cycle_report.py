@@ -10,6 +10,7 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.utils.translation import gettext as _
 
@@ -38,8 +39,9 @@ class ThemeSection:
     def anchor(self) -> str:
         return f"theme-{self.theme.pk}"
 
-    @property
+    @cached_property
     def assessments(self) -> Counter:
+        # Read once the section is complete (by the templates), a dozen times per section.
         return Counter(entry.answer.assessment for entry in self.entries)
 
     @property

@@ -153,10 +153,6 @@ class Report(models.Model):
         return reverse("reports:report", args=[self.pk])
 
     @property
-    def subject(self):
-        return self.cycle if self.cycle_id else self.network
-
-    @property
     def is_in_flight(self) -> bool:
         return self.status in self.IN_FLIGHT
 

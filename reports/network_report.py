@@ -92,14 +92,17 @@ class ParcoursYear:
         )
 
     @property
+    def rates(self) -> list[int]:
+        """The attendance rate of each session held, in order."""
+        return [rated.rate for rated in self.sessions if rated.rate is not None]
+
+    @property
     def first_rate(self) -> int | None:
-        rates = [rated.rate for rated in self.sessions if rated.rate is not None]
-        return rates[0] if rates else None
+        return self.rates[0] if self.rates else None
 
     @property
     def last_rate(self) -> int | None:
-        rates = [rated.rate for rated in self.sessions if rated.rate is not None]
-        return rates[-1] if len(rates) > 1 else None
+        return self.rates[-1] if len(self.rates) > 1 else None
 
 
 @dataclass

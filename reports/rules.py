@@ -12,6 +12,7 @@ from demarches.rules import (
     LEADS,
     _holds,
     _shares_with_facilitator,
+    facilitator_sees_summary,
     leads_cycle,
     works_in_cycle_structure,
 )
@@ -36,13 +37,6 @@ def reads_cycle_report(user, report):
 
 
 @rules.predicate
-def facilitator_reads_some_report(user, cycle):
-    return user.is_authenticated and _shares_with_facilitator(
-        user, cycle.structure_id, SHARING_FOR["synthesis"]
-    )
-
-
-@rules.predicate
 def reads_network_report(user, report):
     return report.network_id is not None and facilitates_network(user, report.network)
 
@@ -51,7 +45,7 @@ def reads_network_report(user, report):
 # contributor sees none, and where the AG debate is).
 rules.add_perm(
     "reports.view_cycle_reports",
-    is_platform_admin | works_in_cycle_structure | facilitator_reads_some_report,
+    is_platform_admin | works_in_cycle_structure | facilitator_sees_summary,
 )
 rules.add_perm("reports.manage_cycle_reports", leads_cycle)
 # One report (its status page and its PDF).

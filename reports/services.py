@@ -10,7 +10,6 @@ the request: after MAX_ATTEMPTS it fails with the reason instead of going round 
 
 import datetime
 import hashlib
-import logging
 import time
 from dataclasses import dataclass
 
@@ -26,8 +25,6 @@ from django.utils.translation import override
 
 from reports import documents, rendering
 from reports.models import Report
-
-log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
 # A request still running after this long was left by a worker that died.

@@ -84,7 +84,6 @@ def cycle_reports(request, pk):
             "documents": documents,
             "readable_kinds": kinds,
             "can_manage": request.user.has_perm("reports.manage_cycle_reports", cycle),
-            "can_read_cycle": request.user.has_perm("demarches.view_cycle", cycle),
         },
     )
 
@@ -207,9 +206,6 @@ def freeze(request, pk):
     if not form.is_valid():
         messages.error(request, _("Give the date of the AG, as 14/06/2026."))
         return redirect(found)
-    if found.is_frozen:
-        messages.error(request, _("This version is already frozen."))
-        return redirect(found)
     try:
         services.freeze(found, for_date=form.cleaned_data["for_date"], by=request.user)
     except ValidationError as error:
@@ -225,9 +221,6 @@ def freeze(request, pk):
 @require_POST
 def delete(request, pk):
     found = access.report(request, pk, manage=True)
-    if found.is_in_flight:
-        messages.error(request, _("This report is being built; wait until it is ready."))
-        return redirect(found)
     try:
         services.delete_version(found)
     except ValidationError as error:

@@ -16,10 +16,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from django.utils import formats
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+
+from progress.lib.forms import plain_number
 
 FONT = "Source Sans Pro, sans-serif"
 FONT_SIZE = 13
@@ -80,8 +81,7 @@ def format_number(value: Number | None, unit: str = "") -> str:
     if number is None:
         return NO_VALUE
     number = number.quantize(Decimal("0.01"), ROUND_HALF_UP) + 0  # + 0: no "-0"
-    places = next(places for places in (0, 1, 2) if number == round(number, places))
-    text = formats.number_format(number, places, use_l10n=True, force_grouping=True)
+    text = plain_number(number, grouping=True)
     return f"{text}\xa0{unit}" if unit else text
 
 

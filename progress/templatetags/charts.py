@@ -1,5 +1,6 @@
-"""The charts of `progress.lib.charts` in a template, for a page or a PDF:
-`{% series_chart row.series title=… unit=… target=… as chart %}{{ chart.svg }}`."""
+"""The series chart of `progress.lib.charts` in a template, one per row of a table:
+`{% series_chart row.series title=… unit=… target=… as chart %}{{ chart.svg }}` (the other
+charts are built by the views and report builders)."""
 
 from django import template
 
@@ -7,5 +8,4 @@ from progress.lib import charts
 
 register = template.Library()
 
-for function in (charts.series_chart, charts.status_chart, charts.steps_chart, charts.bars_chart):
-    register.simple_tag(function)
+register.simple_tag(charts.series_chart)

@@ -1,5 +1,6 @@
 from django import template
 from django.utils import formats
+from django.utils.html import avoid_wrapping
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -17,4 +18,4 @@ def file_size(size: int | None) -> str:
         text = _("%(size)s kB") % {"size": formats.number_format(max(1, round(size / KB)))}
     else:
         text = _("%(size)s MB") % {"size": formats.number_format(round(size / MB, 1), 1)}
-    return text.replace(" ", "\xa0")  # the number and its unit stay on one line
+    return avoid_wrapping(text)  # the number and its unit stay on one line

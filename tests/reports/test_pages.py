@@ -177,7 +177,7 @@ def test_the_reports_page_query_count_does_not_grow_with_versions(
     # savepoint, session, user, the cycle, may read the page (role), which kinds the person
     # reads (role ×2), may manage (role), the reports, the tabs (view_cycle, view reports: role
     # ×2), the navigation's roles, release
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         response = client.get(reverse("reports:cycle_reports", args=[cycle.pk]))
     assert content(response).count("Télécharger") == 2 * versions
 
