@@ -51,14 +51,17 @@ def report(request, pk: int, *, manage: bool = False) -> Report:
         pk=pk,
     )
     _require(user, "reports.view_report", found)
-    if manage:
-        perm, subject = (
-            ("reports.manage_cycle_reports", found.cycle)
-            if found.cycle_id
-            else ("reports.manage_network_reports", found.network)
-        )
-        _require(user, perm, subject)
+    if manage and not can_manage(user, found):
+        raise Http404
     return found
+
+
+def can_manage(user, report: Report) -> bool:
+    """Whether the person asks for, freezes and deletes the versions of this document: the
+    pilot pair for a cycle's, the network's facilitators for a network's."""
+    if report.cycle_id:
+        return user.has_perm("reports.manage_cycle_reports", report.cycle)
+    return user.has_perm("reports.manage_network_reports", report.network)
 
 
 def readable_kinds(user, cycle: Cycle) -> list[str]:

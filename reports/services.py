@@ -36,7 +36,8 @@ def request_report(*, kind: str, by, cycle=None, network=None, year=None) -> Rep
     already waiting or running for the same document is returned instead of a second one."""
     subject = {"cycle": cycle} if cycle is not None else {"network": network}
     year = cycle.year if cycle is not None else year
-    in_flight = Report.objects.in_flight().filter(kind=kind, year=year, **subject).first()
+    document = Report.objects.in_flight().filter(kind=kind, year=year, **subject)
+    in_flight = document.first()
     if in_flight is not None:
         return in_flight
     try:
@@ -45,7 +46,7 @@ def request_report(*, kind: str, by, cycle=None, network=None, year=None) -> Rep
                 kind=kind, year=year, requested_by=by, stage=_("Waiting for a worker"), **subject
             )
     except IntegrityError:  # someone asked at the same instant: theirs is the request
-        theirs = Report.objects.in_flight().filter(kind=kind, year=year, **subject).first()
+        theirs = document.first()
         if theirs is not None:
             return theirs
         return request_report(kind=kind, by=by, cycle=cycle, network=network, year=year)

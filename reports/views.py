@@ -135,10 +135,7 @@ def network_reports(request, pk):
 
 def _report_context(request, report):
     version = report.version
-    if report.cycle_id:
-        can_manage = request.user.has_perm("reports.manage_cycle_reports", report.cycle)
-    else:
-        can_manage = request.user.has_perm("reports.manage_network_reports", report.network)
+    can_manage = access.can_manage(request.user, report)
     is_open_version = version.status == Report.Status.READY and not version.is_frozen
     return {
         "report": report,
